@@ -1,0 +1,20 @@
+package dev.modaweave.app;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code modaweave bench …}: benchmarks that print one JSON line per measurement. */
+@Command(name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Run a benchmark; each prints one JSON line per measurement.",
+        subcommands = {
+        })
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
