@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; each prints one JSON line per measurement.",
         subcommands = {
+                dev.modaweave.app.dataset.DatasetBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

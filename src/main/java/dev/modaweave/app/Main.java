@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
                 BenchCommand.class,
+                dev.modaweave.app.dataset.DatasetCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

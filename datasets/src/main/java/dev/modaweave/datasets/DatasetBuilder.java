@@ -8,7 +8,7 @@ import dev.modaweave.datasets.internal.SplitAssigner;
 import dev.modaweave.tools.Json;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ public final class DatasetBuilder {
     private final double paraphraseShare;
     private final Set<ExportFormat> formats;
     private final double[] splitShares;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final RecordChecker checker;
 
     private DatasetBuilder(Builder b) {
@@ -231,7 +231,7 @@ public final class DatasetBuilder {
         private double paraphraseShare = 1.0;
         private final Set<ExportFormat> formats = EnumSet.allOf(ExportFormat.class);
         private double[] splitShares = SplitAssigner.DEFAULT;
-        private PrintStream progress;
+        private PrintWriter progress;
 
         /** Caption files or directories (JSONL or CSV). */
         public Builder captions(List<Path> paths) { captionPaths.addAll(paths); return this; }
@@ -276,7 +276,7 @@ public final class DatasetBuilder {
             return this;
         }
         /** Where to draw the progress bar (stderr); none when null. */
-        public Builder progress(PrintStream out) { this.progress = out; return this; }
+        public Builder progress(PrintWriter out) { this.progress = out; return this; }
 
         public DatasetBuilder build() {
             return new DatasetBuilder(this);

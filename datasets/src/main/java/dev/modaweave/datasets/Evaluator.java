@@ -14,7 +14,7 @@ import dev.modaweave.tools.Json;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ public final class Evaluator {
     private final Responder responder;
     private final SentenceEmbedder embedder;
     private final int limit;
-    private final PrintStream progress;
+    private final PrintWriter progress;
     private final LongSupplier clock;
 
     private Evaluator(Builder b) {
@@ -418,7 +418,7 @@ public final class Evaluator {
         private Responder responder;
         private SentenceEmbedder embedder;
         private int limit;
-        private PrintStream progress;
+        private PrintWriter progress;
         private LongSupplier clock = System::nanoTime;
 
         public Builder responder(Responder responder) { this.responder = responder; return this; }
@@ -432,7 +432,7 @@ public final class Evaluator {
             this.limit = limit;
             return this;
         }
-        public Builder progress(PrintStream out) { this.progress = out; return this; }
+        public Builder progress(PrintWriter out) { this.progress = out; return this; }
         /** The clock latencies are measured with (nanoseconds). */
         public Builder clock(LongSupplier nanoClock) { this.clock = nanoClock; return this; }
 

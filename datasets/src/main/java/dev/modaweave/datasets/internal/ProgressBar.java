@@ -1,13 +1,13 @@
 package dev.modaweave.datasets.internal;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.function.Supplier;
 
 /** A one-line progress bar redrawn with {@code \r} on a terminal stream (stderr), at most every 200 ms. */
 public final class ProgressBar {
 
     private static final int WIDTH = 30;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String label;
     private final long total;
     private final long started = System.nanoTime();
@@ -21,7 +21,7 @@ public final class ProgressBar {
      * @param total  the expected count
      * @param suffix extra text after the counts (e.g. requests and cost); may return ""
      */
-    public ProgressBar(PrintStream out, String label, long total, Supplier<String> suffix) {
+    public ProgressBar(PrintWriter out, String label, long total, Supplier<String> suffix) {
         this.out = out;
         this.label = label;
         this.total = Math.max(1, total);
