@@ -36,6 +36,7 @@ final class DatasetStatsCommand implements Callable<Integer> {
         }
         stats.writeReports(out != null ? out : dir);
         spec.commandLine().getOut().print(stats.toText());
+        spec.commandLine().getOut().flush();
         return stats.captionsInSeveralSplits() == 0 ? 0 : 1;
     }
 }
