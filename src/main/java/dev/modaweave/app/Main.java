@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Any-to-any multimodal generation: an LLM agent writes meta-responses that are "
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
+                ParseCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
