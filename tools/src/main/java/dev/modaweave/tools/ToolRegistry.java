@@ -217,9 +217,14 @@ public final class ToolRegistry implements ToolCatalog {
         return e.providers.values().stream().filter(p -> p.alive).map(p -> p.node).distinct().toList();
     }
 
-    /** Calls {@code listener} with the node id whenever a node with workers leaves or goes silent. */
-    public void onNodeLeft(Consumer<String> listener) {
+    /**
+     * Calls {@code listener} with the node id whenever a node with workers leaves or goes silent.
+     *
+     * @return removes the listener again
+     */
+    public Runnable onNodeLeft(Consumer<String> listener) {
         nodeLeftListeners.add(Objects.requireNonNull(listener, "listener"));
+        return () -> nodeLeftListeners.remove(listener);
     }
 
     /** Marks every worker on {@code nodeId} gone, e.g. when the cluster manager reports the node left. */
