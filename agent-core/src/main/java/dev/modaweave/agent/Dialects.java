@@ -62,10 +62,12 @@ public final class Dialects {
         String raw = "<meta>" + content + "</meta>";
         List<String> repairs = new ArrayList<>(2);
         String json = content.strip();
-        Matcher fence = CODE_FENCE.matcher(json);
-        if (fence.matches()) {
-            json = fence.group(1);
-            repairs.add("removed a ``` code fence around the JSON");
+        if (json.startsWith("```")) {
+            Matcher fence = CODE_FENCE.matcher(json);
+            if (fence.matches()) {
+                json = fence.group(1);
+                repairs.add("removed a ``` code fence around the JSON");
+            }
         }
         if (json.isEmpty()) {
             return new ParseEvent.Malformed(raw, "empty meta-response: expected a JSON object such as "

@@ -100,6 +100,10 @@ public final class MetaResponseParser {
         if (finished) {
             throw new IllegalStateException("the parser was finished; use a new parser for a new stream");
         }
+        if (mode == Mode.TEXT && !atLineStart && pendingHighSurrogate == 0 && isPlainText(chunk)) {
+            listener.onText(chunk, 0, chunk.length());
+            return;
+        }
         CharSequence in = chunk;
         if (pendingHighSurrogate != 0) {
             in = new StringBuilder(chunk.length() + 1).append(pendingHighSurrogate).append(chunk);
@@ -275,6 +279,21 @@ public final class MetaResponseParser {
             }
             emitText(listener, in, textStart, end);
         }
+    }
+
+    /** Whether a chunk fed in text mode can be handed on whole: no delimiter start, no line break, no split pair at its end. */
+    private static boolean isPlainText(CharSequence chunk) {
+        int n = chunk.length();
+        if (n == 0) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = chunk.charAt(i);
+            if (c == '<' || c == '{' || c == '\n') {
+                return false;
+            }
+        }
+        return !Character.isHighSurrogate(chunk.charAt(n - 1));
     }
 
     /** Advances the {@code {Model:} matcher by one character; false on mismatch. */
