@@ -1,9 +1,8 @@
 package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.local.internal.Executables;
-import dev.modaweave.generators.local.internal.ExternalProcess;
-import dev.modaweave.generators.local.internal.Media;
+import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.local.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
@@ -11,14 +10,11 @@ import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
-import dev.modaweave.tools.NonRetriableToolException;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
 import dev.modaweave.tools.ToolDescriptor;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,44 +109,9 @@ public final class PreviewVideoTool implements GeneratorTool {
             request.cancellation().throwIfCancelled();
             return new GenerationResult(Media.animatedGif(images, 1000 / fps), "image/gif", attributes);
         }
-        Path output = tempFile();
-        List<String> command = List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
-                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", width + "x" + height, "-r", Integer.toString(fps),
-                "-i", "pipe:0",
-                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-threads", "1",
-                "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
-                "-y", output.toString());
-        var outcome = ExternalProcess.run("ffmpeg", command, output, stdin -> {
-            byte[] rgb = new byte[width * height * 3];
-            for (int i = 0; i < frames; i++) {
-                request.cancellation().throwIfCancelled();
-                BufferedImage frame = PreviewPainter.paint(prompt, seed, width, height, i / (double) frames);
-                toRgb(frame, rgb);
-                stdin.write(rgb);
-                progress.progress((i + 1) / (frames + 1.0), "frame " + (i + 1) + "/" + frames);
-            }
-        }, timeout, request.cancellation());
-        if (outcome.exitCode() != 0 || outcome.output().length == 0) {
-            throw new NonRetriableToolException("ffmpeg failed with exit code " + outcome.exitCode() + ": "
-                    + outcome.errorTail() + "; check that this ffmpeg has the libx264 encoder");
-        }
-        return new GenerationResult(outcome.output(), "video/mp4", attributes);
-    }
-
-    private static void toRgb(BufferedImage frame, byte[] rgb) {
-        int[] pixels = frame.getRGB(0, 0, frame.getWidth(), frame.getHeight(), null, 0, frame.getWidth());
-        for (int i = 0; i < pixels.length; i++) {
-            rgb[3 * i] = (byte) (pixels[i] >> 16);
-            rgb[3 * i + 1] = (byte) (pixels[i] >> 8);
-            rgb[3 * i + 2] = (byte) pixels[i];
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            return Files.createTempFile("modaweave-preview", ".mp4");
-        } catch (IOException e) {
-            throw new NonRetriableToolException("cannot create a temporary file for ffmpeg's output: " + e.getMessage(), e);
-        }
+        byte[] mp4 = Media.mp4(ffmpeg, width, height, fps, frames,
+                i -> PreviewPainter.paint(prompt, seed, width, height, i / (double) frames),
+                timeout, request.cancellation(), progress);
+        return new GenerationResult(mp4, "video/mp4", attributes);
     }
 }

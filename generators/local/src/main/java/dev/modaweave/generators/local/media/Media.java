@@ -1,6 +1,8 @@
-package dev.modaweave.generators.local.internal;
+package dev.modaweave.generators.local.media;
 
+import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.NonRetriableToolException;
+import dev.modaweave.tools.ProgressListener;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -17,9 +19,16 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.IntFunction;
 
-/** Encoders built on the JDK alone: PNG, animated GIF and 16-bit PCM WAV. */
+/**
+ * Media encoders for generator tools: PNG, animated GIF and 16-bit PCM WAV with the JDK alone,
+ * and H.264 MP4 through an {@code ffmpeg} executable fed raw RGB frames on its standard input.
+ */
 public final class Media {
 
     private Media() {
@@ -93,6 +102,53 @@ public final class Media {
             throw new NonRetriableToolException("could not encode WAV: " + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Encodes frames as H.264 MP4 ({@code yuv420p}, {@code +faststart}) with {@code ffmpeg}. Frames
+     * are produced one at a time by {@code frameAt} and piped as raw RGB, so a long video never sits
+     * in memory; progress is reported per frame, and cancellation or the time limit kill ffmpeg.
+     *
+     * @param width  even, like {@code height} (yuv420p needs it)
+     * @throws NonRetriableToolException when ffmpeg fails, quoting its error output
+     */
+    public static byte[] mp4(Path ffmpeg, int width, int height, int fps, int frames, IntFunction<BufferedImage> frameAt,
+                             Duration timeout, Cancellation cancellation, ProgressListener progress) {
+        Path output;
+        try {
+            output = Files.createTempFile("modaweave-video", ".mp4");
+        } catch (IOException e) {
+            throw new NonRetriableToolException("cannot create a temporary file for ffmpeg's output: " + e.getMessage(), e);
+        }
+        List<String> command = List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error",
+                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", width + "x" + height, "-r", Integer.toString(fps),
+                "-i", "pipe:0",
+                "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-threads", "1",
+                "-movflags", "+faststart", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1",
+                "-y", output.toString());
+        var outcome = ExternalProcess.run("ffmpeg", command, output, stdin -> {
+            byte[] rgb = new byte[width * height * 3];
+            for (int i = 0; i < frames; i++) {
+                cancellation.throwIfCancelled();
+                toRgb(frameAt.apply(i), rgb);
+                stdin.write(rgb);
+                progress.progress((i + 1) / (frames + 1.0), "frame " + (i + 1) + "/" + frames);
+            }
+        }, timeout, cancellation);
+        if (outcome.exitCode() != 0 || outcome.output().length == 0) {
+            throw new NonRetriableToolException("ffmpeg failed with exit code " + outcome.exitCode() + ": "
+                    + outcome.errorTail() + "; check that this ffmpeg has the libx264 encoder");
+        }
+        return outcome.output();
+    }
+
+    private static void toRgb(BufferedImage frame, byte[] rgb) {
+        int[] pixels = frame.getRGB(0, 0, frame.getWidth(), frame.getHeight(), null, 0, frame.getWidth());
+        for (int i = 0; i < pixels.length; i++) {
+            rgb[3 * i] = (byte) (pixels[i] >> 16);
+            rgb[3 * i + 1] = (byte) (pixels[i] >> 8);
+            rgb[3 * i + 2] = (byte) pixels[i];
+        }
     }
 
     private static IIOMetadataNode child(IIOMetadataNode root, String name) {

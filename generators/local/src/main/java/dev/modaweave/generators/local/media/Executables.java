@@ -1,4 +1,4 @@
-package dev.modaweave.generators.local.internal;
+package dev.modaweave.generators.local.media;
 
 import java.io.File;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.modaweave.generators.local.internal;
+package dev.modaweave.generators.local.media;
 
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.ToolCancelledException;
