@@ -1,5 +1,7 @@
 package dev.modaweave.app;
 
+import dev.modaweave.app.tools.GenerateCommand;
+import dev.modaweave.app.tools.ToolsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +16,8 @@ import picocli.CommandLine.Command;
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
                 BenchCommand.class,
+                ToolsCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
