@@ -5,11 +5,8 @@ import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,15 +15,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class ToolCommandsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final StringBuilder out = new StringBuilder();
+    private final StringBuilder err = new StringBuilder();
 
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler(new Main.ErrorHandler());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        CliRunner.Result result = CliRunner.run(args);
+        out.setLength(0);
+        out.append(result.out());
+        err.append(result.err());
+        return result.exitCode();
     }
 
     @Test
@@ -73,7 +70,6 @@ class ToolCommandsTest {
         assertThat(run("generate", "--tool", "preview-image", "--args", "{\"prompt\":\"a house\",\"width\":64,\"height\":64}",
                 "--out", dir.toString())).isZero();
         Path source = Path.of(Json.parse(out.toString().strip()).get("path").asText());
-        out.getBuffer().setLength(0);
         int exit = run("generate", "--tool", "preview-image-edit", "--args", "{\"prompt\":\"make it winter\"}",
                 "--input", "image=" + source, "--out", dir.resolve("edits").toString());
         assertThat(exit).as(err.toString()).isZero();

@@ -6,7 +6,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
-import java.awt.GraphicsEnvironment;
 import java.awt.Polygon;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -127,11 +126,18 @@ public final class PreviewPainter {
     }
 
     private static boolean fontsAvailable() {
+        BufferedImage probe = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = probe.createGraphics();
         try {
-            return GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length > 0;
-        } catch (RuntimeException | LinkageError e) {
-            // a headless JVM without fontconfig: previews are drawn without their caption
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
+            g.drawString("x", 0, 8);
+            return true;
+        } catch (RuntimeException | Error e) {
+            // a JVM on a machine without any font file fails here (the JDK throws Error or
+            // InternalError); previews are then drawn without their caption instead of failing
             return false;
+        } finally {
+            g.dispose();
         }
     }
 }
