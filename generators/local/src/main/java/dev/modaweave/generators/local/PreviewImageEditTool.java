@@ -17,11 +17,14 @@ import dev.modaweave.tools.Tasks;
 import dev.modaweave.tools.ToolDescriptor;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -127,22 +130,33 @@ public final class PreviewImageEditTool implements GeneratorTool {
     }
 
     private static BufferedImage decode(GenerationRequest.InputArtifact input) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(input.bytes()));
+        String what = "input image " + input.artifact().id() + " (" + input.artifact().mimeType() + ")";
+        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(input.bytes()))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) {
+                throw new InvalidMediaException(what + " is not a PNG, JPEG, GIF or BMP this tool can read; convert it first");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                // the header's size is checked before any pixel is decoded, so a small file
+                // claiming a huge image cannot exhaust memory
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                if (width > MAX_SIDE || height > MAX_SIDE) {
+                    throw new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: " + what + " is "
+                            + width + "x" + height + ", larger than " + MAX_SIDE + " on a side; downscale it first");
+                }
+                return reader.read(0);
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
-            throw new InvalidMediaException("input image " + input.artifact().id() + " (" + input.artifact().mimeType()
-                    + ") cannot be decoded: " + e.getMessage(), e);
+            if (e instanceof InvalidArgumentsException || e instanceof InvalidMediaException) {
+                throw (RuntimeException) e;
+            }
+            throw new InvalidMediaException(what + " cannot be decoded: " + e.getMessage(), e);
         }
-        if (image == null) {
-            throw new InvalidMediaException("input image " + input.artifact().id() + " (" + input.artifact().mimeType()
-                    + ") is not a PNG, JPEG, GIF or BMP this tool can read; convert it first");
-        }
-        if (image.getWidth() > MAX_SIDE || image.getHeight() > MAX_SIDE) {
-            throw new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: input image is "
-                    + image.getWidth() + "x" + image.getHeight() + ", larger than " + MAX_SIDE + " on a side; downscale it first");
-        }
-        return image;
     }
 
     private static int clamp(int x, int width) {

@@ -102,6 +102,14 @@ class PreviewImageEditToolTest extends GeneratorToolContract {
                 .isInstanceOf(InvalidMediaException.class).hasMessageContaining(ID);
     }
 
+    @Test
+    void an_input_larger_than_the_limit_is_refused_before_decoding() {
+        byte[] huge = Media.png(new BufferedImage(2100, 4, BufferedImage.TYPE_INT_RGB));
+        var request = new GenerationRequest("job", validArguments(), Map.of("image", input(huge)), Cancellation.create());
+        assertThatThrownBy(() -> tool().generate(request, ProgressListener.NONE))
+                .isInstanceOf(InvalidArgumentsException.class).hasMessageContaining("2100x4");
+    }
+
     private static int distance(int a, int b) {
         return Math.abs(((a >> 16) & 0xFF) - ((b >> 16) & 0xFF)) + Math.abs(((a >> 8) & 0xFF) - ((b >> 8) & 0xFF))
                 + Math.abs((a & 0xFF) - (b & 0xFF));
