@@ -118,7 +118,7 @@ public final class TorchScriptTool implements GeneratorTool {
                 .setTypes(NDList.class, NDList.class)
                 .optModelPath(spec.model())
                 .optEngine("PyTorch")
-                .optDevice(device(spec.device()))
+                .optDevice(device(spec))
                 .optTranslator(new NoopTranslator())
                 .optOption("mapLocation", "true")
                 .build();
@@ -231,11 +231,18 @@ public final class TorchScriptTool implements GeneratorTool {
         model.close();
     }
 
-    private static Device device(String wanted) {
-        return switch (wanted) {
+    private static Device device(TorchScriptSpec spec) {
+        int gpus = Engine.getEngine("PyTorch").getGpuCount();
+        return switch (spec.device()) {
             case "cpu" -> Device.cpu();
-            case "gpu" -> Device.gpu();
-            default -> Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case "gpu" -> {
+                if (gpus == 0) {
+                    throw new DjlModelException("spec '" + spec.name() + "' asks for \"device\": \"gpu\" but PyTorch sees no GPU "
+                            + "on this machine; use \"auto\" to fall back to the CPU, or install the CUDA build of the PyTorch native library");
+                }
+                yield Device.gpu();
+            }
+            default -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
     }
 

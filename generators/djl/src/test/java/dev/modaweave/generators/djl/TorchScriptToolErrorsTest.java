@@ -44,6 +44,16 @@ class TorchScriptToolErrorsTest {
     }
 
     @Test
+    void asking_for_a_gpu_on_a_machine_without_one_says_to_use_auto(@TempDir Path dir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0,
+                "this machine has a GPU");
+        Files.copy(TinyModels.spec("tiny-image").resolveSibling("tiny_image.pt"), dir.resolve("image.pt"));
+        Path spec = writeSpec(dir, IMAGE_SPEC.formatted("image.pt", 8, "image").replace("\"name\"", "\"device\":\"gpu\",\"name\""));
+        assertThatThrownBy(() -> TorchScriptTool.load(spec))
+                .isInstanceOf(DjlModelException.class).hasMessageContaining("no GPU").hasMessageContaining("auto");
+    }
+
+    @Test
     void a_missing_spec_file_is_a_model_error(@TempDir Path dir) {
         assertThatThrownBy(() -> TorchScriptTool.load(dir.resolve("absent.json")))
                 .isInstanceOf(DjlModelException.class).hasMessageContaining("absent.json");
