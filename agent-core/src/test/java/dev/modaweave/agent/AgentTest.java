@@ -192,6 +192,16 @@ class AgentTest {
     }
 
     @Test
+    void a_repair_round_that_ignores_the_problem_still_reports_it(Vertx vertx) throws Exception {
+        var model = ScriptedStreamingModel.replies(4, "Sure! <meta>{\"id\":\"a\",\"task\":\"text-to-image\",\"args\":{}}</meta>", "Sorry.");
+        JsonObject last = runTurn(agent(vertx, model), "s10", "draw");
+        assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
+        assertThat(ofType(AgentEvents.CALL_REJECTED)).singleElement()
+                .satisfies(e -> assertThat(e.getString("callId")).isEqualTo("a"));
+        assertThat(text()).isEqualTo("Sure! Sorry.");
+    }
+
+    @Test
     void a_dropped_stream_still_completes_the_dispatched_call_once_and_fails_the_turn_clearly(Vertx vertx) throws Exception {
         var model = new ScriptedStreamingModel((request, round) -> List.of(
                 new Text("One fox coming. "), new Text(FOX), new Fail(new RuntimeException("connection reset by peer"))));
