@@ -35,13 +35,20 @@ public final class ChatModels {
      *                                   {@code apiKeyEnv} is not set
      */
     public static StreamingChatModel streaming(LlmConfig config, UnaryOperator<String> environment) {
+        return RetryingStreamingChatModel.builder(undecorated(config, environment))
+                .maxRetries(config.maxRetries())
+                .build();
+    }
+
+    /** The provider's model without the retrying decorator (tests decorate it with a fake clock). */
+    static StreamingChatModel undecorated(LlmConfig config, UnaryOperator<String> environment) {
         String apiKey = apiKey(config, environment);
         StreamingHttpClientBuilder http = new StreamingHttpClientBuilder()
                 .secret(apiKey)
                 .authHint(config.apiKeyEnv() == null
                         ? "the server wants an API key: put it in an environment variable and name it with llm.apiKeyEnv"
                         : "check the API key in the environment variable " + config.apiKeyEnv() + " (llm.apiKeyEnv)");
-        StreamingChatModel model = switch (config.provider()) {
+        return switch (config.provider()) {
             case OPENAI -> OpenAiStreamingChatModel.builder()
                     .httpClientBuilder(http)
                     .baseUrl(config.baseUrl())
@@ -61,7 +68,6 @@ public final class ChatModels {
             case EMBEDDED -> throw new InvalidLlmConfigException("llm.provider 'embedded' is the built-in planner, "
                     + "which the application provides; ChatModels builds only 'openai' and 'ollama' models");
         };
-        return RetryingStreamingChatModel.builder(model).maxRetries(config.maxRetries()).build();
     }
 
     private static String apiKey(LlmConfig config, UnaryOperator<String> environment) {
