@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,12 +33,13 @@ public final class RecordingHandler implements StreamingChatResponseHandler {
     private final CompletableFuture<ChatResponse> completion = new CompletableFuture<>();
     private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
-    private final CountDownLatch firstPartial = new CountDownLatch(1);
 
     @Override
     public void onPartialResponse(String partialResponse) {
-        partials.add(partialResponse);
-        firstPartial.countDown();
+        synchronized (partials) {
+            partials.add(partialResponse);
+            partials.notifyAll();
+        }
     }
 
     @Override
@@ -88,15 +88,22 @@ public final class RecordingHandler implements StreamingChatResponseHandler {
         return failure.join();
     }
 
-    /** Waits until the first text delta has arrived. */
-    public void awaitFirstPartial() {
-        try {
-            if (!firstPartial.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("no partial response within " + WAIT);
+    /** Waits until at least {@code count} text deltas have arrived. */
+    public void awaitPartials(int count) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (partials) {
+            while (partials.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("only " + partials.size() + " of " + count + " partial responses within " + WAIT);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(partials, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.modaweave.tools.Json;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -214,8 +215,8 @@ public final class StreamingHttpClient implements HttpClient {
             errorReported = true;
             Throwable reported;
             if (body.timedOut) {
-                reported = new TimeoutException("no data from " + describe(request) + " for " + readTimeout.toSeconds()
-                        + " s after " + events + " stream events; the stream was abandoned (raise llm.timeout for slow models)");
+                reported = new TimeoutException("no data from " + describe(request) + " for " + seconds(readTimeout)
+                        + " after " + events + " stream events; the stream was abandoned (raise llm.timeout for slow models)");
             } else if (error instanceof IOException) {
                 reported = new LlmStreamException("the connection to " + describe(request) + " broke after " + events
                         + " stream events (" + redact(String.valueOf(error.getMessage())) + "); the answer is incomplete",
@@ -382,7 +383,7 @@ public final class StreamingHttpClient implements HttpClient {
                 ? failure.getCause() : failure;
         if (cause instanceof HttpTimeoutException) {
             return new TimeoutException("no response from " + describe(request) + " within "
-                    + (readTimeout == null ? "the timeout" : readTimeout.toSeconds() + " s")
+                    + (readTimeout == null ? "the timeout" : seconds(readTimeout))
                     + " (llm.timeout): " + cause.getMessage(), cause);
         }
         if (cause instanceof ConnectException) {
@@ -417,6 +418,10 @@ public final class StreamingHttpClient implements HttpClient {
         String url = request.url();
         int query = url.indexOf('?');
         return request.method() + " " + (query < 0 ? url : url.substring(0, query));
+    }
+
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
     }
 
     private static boolean isSuccessful(HttpResponse<?> response) {
