@@ -1,5 +1,7 @@
 package dev.modaweave.app;
 
+import dev.modaweave.app.tools.GenerateCommand;
+import dev.modaweave.app.tools.ToolsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +17,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 ParseCommand.class,
                 BenchCommand.class,
+                ToolsCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
