@@ -1,6 +1,7 @@
 package dev.modaweave.agent.llm;
 
 import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.ModelProvider;
 import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatRequestOptions;
@@ -23,6 +24,7 @@ import dev.modaweave.agent.llm.internal.RetryAfter;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +45,8 @@ import java.util.function.Consumer;
  *
  * <p>Once any partial response, thinking or tool call has reached the handler the call is never
  * retried, because the retry would repeat text the caller already has: the error is passed on.
- * Other errors (401, 400, timeouts…) are passed on at once. A server asking to wait longer than
+ * Other errors (401, 400, timeouts…) are passed on at once; a timeout is not retried because the
+ * caller has already waited the whole timeout once. A server asking to wait longer than
  * {@link Builder#maxRetryAfter(Duration)} is not waited for.
  *
  * <pre>{@code
@@ -143,7 +146,7 @@ public final class RetryingStreamingChatModel implements StreamingChatModel {
      * the error is not worth retrying (or the retries are used up).
      */
     Optional<Duration> retryDelay(Throwable error, int retriesDone) {
-        if (retriesDone >= maxRetries) {
+        if (retriesDone >= maxRetries || isTimeout(error)) {
             return Optional.empty();
         }
         Optional<HttpException> http = ProviderHttpException.find(error);
@@ -165,6 +168,16 @@ public final class RetryingStreamingChatModel implements StreamingChatModel {
     private Duration backoff(int retriesDone) {
         Duration delay = initialBackoff.multipliedBy(1L << Math.min(retriesDone, 20));
         return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
+    }
+
+    /** A timeout already cost the caller the whole timeout; it is reported, not repeated. */
+    private static boolean isTimeout(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof TimeoutException || t instanceof HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConnectionFailure(Throwable error) {

@@ -91,7 +91,7 @@ public final class StreamingHttpClient implements HttpClient {
             Thread.currentThread().interrupt();
             throw new LangChain4jException("interrupted while waiting for " + describe(request), e);
         } catch (IOException e) {
-            throw translate(request, e);
+            throw translate(request, e, false);
         }
     }
 
@@ -104,10 +104,12 @@ public final class StreamingHttpClient implements HttpClient {
             listener.onError(e);
             return;
         }
+        long sentAt = System.nanoTime();
         http.sendAsync(jdkRequest, BodyHandlers.ofInputStream())
                 .whenCompleteAsync((response, failure) -> {
                     if (failure != null) {
-                        quietly(() -> listener.onError(translate(request, failure)));
+                        boolean timedOut = readTimeout != null && System.nanoTime() - sentAt >= readTimeout.toNanos();
+                        quietly(() -> listener.onError(translate(request, failure, timedOut)));
                     } else if (!isSuccessful(response)) {
                         String body = readErrorBody(response);
                         quietly(() -> listener.onError(httpError(request, response, body)));
@@ -378,15 +380,20 @@ public final class StreamingHttpClient implements HttpClient {
                 response.headers().firstValue("Retry-After").orElse(null));
     }
 
-    private RuntimeException translate(HttpRequest request, Throwable failure) {
+    /**
+     * Turns a failed exchange into an error that says what to do. {@code pastTimeout} marks a failure
+     * that came when the timeout had run out: the JDK sometimes reports its own timeout as the
+     * connection it closed, which must not look like a server hanging up (that would be retried).
+     */
+    private RuntimeException translate(HttpRequest request, Throwable failure, boolean pastTimeout) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException) {
+        if (pastTimeout || has(cause, HttpTimeoutException.class)) {
             return new TimeoutException("no response from " + describe(request) + " within "
                     + (readTimeout == null ? "the timeout" : seconds(readTimeout))
                     + " (llm.timeout): " + cause.getMessage(), cause);
         }
-        if (cause instanceof ConnectException) {
+        if (has(cause, ConnectException.class)) {
             return new LangChain4jException("cannot connect to " + describe(request)
                     + ": is the LLM server running there? (check llm.baseUrl)", cause);
         }
@@ -395,6 +402,15 @@ public final class StreamingHttpClient implements HttpClient {
                     + redact(String.valueOf(cause.getMessage())), cause);
         }
         return cause instanceof RuntimeException runtime ? runtime : new LangChain4jException(cause);
+    }
+
+    private static boolean has(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String readErrorBody(HttpResponse<InputStream> response) {
