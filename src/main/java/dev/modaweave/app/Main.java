@@ -1,5 +1,7 @@
 package dev.modaweave.app;
 
+import dev.modaweave.app.tools.GenerateCommand;
+import dev.modaweave.app.tools.ToolsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,8 +15,12 @@ import picocli.CommandLine.Command;
         description = "Any-to-any multimodal generation: an LLM agent writes meta-responses that are "
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
+                dev.modaweave.app.run.RunCommand.class,
+                ParseCommand.class,
                 BenchCommand.class,
                 dev.modaweave.app.dataset.DatasetCommand.class,
+                ToolsCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
@@ -28,9 +34,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code; used by tests too. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for callers (and tests) that set their own output streams. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
-        return cli.execute(args);
+        return cli;
     }
 
     @Override

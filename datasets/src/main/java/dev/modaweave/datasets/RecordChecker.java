@@ -6,16 +6,19 @@ import dev.modaweave.agent.MetaResponseValidator;
 import dev.modaweave.agent.ParseEvent;
 import dev.modaweave.agent.TurnLimits;
 import dev.modaweave.agent.ValidationError;
+import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ToolCatalog;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checks a record's assistant text the way the agent will read it: agent-core's parser must find
  * exactly the record's calls (nothing malformed), and agent-core's validator must accept them
  * (known tasks, arguments matching the schemas, no dangling or cyclic {@code $ref}, turn limits),
- * with the record's attached media as the artifacts known before the turn.
+ * with the record's attached media (and their modalities) as the artifacts known before the turn.
  */
 public final class RecordChecker {
 
@@ -52,7 +55,9 @@ public final class RecordChecker {
                 }
             }
         }
-        for (ValidationError error : validator.validateTurn(record.calls(), record.mediaArtifactIds())) {
+        Map<String, Modality> attached = new HashMap<>();
+        record.media().forEach(m -> attached.put(m.artifactId(), m.modality()));
+        for (ValidationError error : validator.validateTurn(record.calls(), attached)) {
             problems.add("invalid call: " + error);
         }
         return problems;
