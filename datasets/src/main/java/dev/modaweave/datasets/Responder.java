@@ -9,7 +9,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
-import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.Dialect;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.tools.Json;
@@ -17,10 +16,6 @@ import dev.modaweave.tools.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The model under evaluation: given the conversation, it answers with text (which may hold
@@ -58,32 +53,9 @@ public interface Responder {
         return messages -> toAnswer(model.chat(ChatRequest.builder().messages(messages).build()));
     }
 
-    /** A streaming chat model, waited for at most {@code timeout}. */
+    /** A streaming chat model (the agent's providers, the embedded planner), waited for at most {@code timeout}. */
     static Responder of(StreamingChatModel model, Duration timeout) {
-        return messages -> {
-            CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-            model.chat(ChatRequest.builder().messages(messages).build(), new StreamingChatResponseHandler() {
-                @Override
-                public void onCompleteResponse(ChatResponse response) {
-                    done.complete(response);
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    done.completeExceptionally(error);
-                }
-            });
-            try {
-                return toAnswer(done.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the model", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("the model failed: " + e.getCause().getMessage(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("the model did not answer within " + timeout, e);
-            }
-        };
+        return of(LlmConfigFiles.blocking(model, timeout));
     }
 
     private static Answer toAnswer(ChatResponse response) {

@@ -164,4 +164,27 @@ class EvaluatorTest {
         assertThat(report.overall().path("records").asInt()).isEqualTo(3);
         assertThat(report.byKind().get("reasoning").path("edgeF1").asDouble()).isEqualTo(1.0);
     }
+
+    @Test
+    void a_streaming_model_such_as_the_embedded_planner_plugs_in_the_same_way() throws IOException {
+        dev.langchain4j.model.chat.StreamingChatModel planner = new dev.langchain4j.model.chat.StreamingChatModel() {
+            @Override
+            public void doChat(dev.langchain4j.model.chat.request.ChatRequest request,
+                               dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {
+                String user = ((dev.langchain4j.data.message.UserMessage) request.messages().get(1)).singleText();
+                String text = user.contains("capital") ? "Paris."
+                        : "<meta>{\"id\":\"img1\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"a red fox in snow\"}}</meta>";
+                handler.onPartialResponse(text);
+                handler.onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse.builder()
+                        .aiMessage(dev.langchain4j.data.message.AiMessage.from(text)).build());
+            }
+        };
+
+        Evaluator.EvalReport report = Evaluator.builder().responder(Responder.of(planner, Duration.ofSeconds(5))).build()
+                .evaluate(splitFile());
+
+        assertThat(report.overall().path("parseSuccessRate").asDouble()).isEqualTo(1.0);
+        assertThat(report.overall().path("callDecisionAccuracy").asDouble()).isEqualTo(1.0);
+        assertThat(report.overall().path("taskF1").asDouble()).isCloseTo(4.0 / 7, within(1e-9));
+    }
 }

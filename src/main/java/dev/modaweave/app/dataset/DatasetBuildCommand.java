@@ -2,9 +2,11 @@ package dev.modaweave.app.dataset;
 
 import dev.modaweave.app.UsageException;
 import dev.modaweave.datasets.CaptionReader;
-import dev.modaweave.datasets.ChatModelConfig;
+import dev.modaweave.agent.llm.ChatModels;
+import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.datasets.DatasetBuilder;
 import dev.modaweave.datasets.ExportFormat;
+import dev.modaweave.datasets.LlmConfigFiles;
 import dev.modaweave.datasets.NearDuplicateFilter;
 import dev.modaweave.datasets.Paraphraser;
 import dev.modaweave.tools.Json;
@@ -73,8 +75,11 @@ final class DatasetBuildCommand implements Callable<Integer> {
     @Option(names = "--source", description = "Corpus name for rows without one (default: the file name).")
     String source;
 
-    @Option(names = "--paraphrase-config", paramLabel = "YAML", description = "Chat model for paraphrasing (YAML, see dataset eval).")
+    @Option(names = "--paraphrase-config", paramLabel = "YAML",
+            description = "Chat model for paraphrasing: a file with the agent's llm: section (see dataset eval).")
     Path paraphraseConfig;
+    @Option(names = "--paraphrase-provider", description = "openai (any OpenAI-compatible server) or ollama.")
+    String paraphraseProvider;
     @Option(names = "--paraphrase-base-url", description = "OpenAI-compatible base URL of the paraphrasing model.")
     String paraphraseBaseUrl;
     @Option(names = "--paraphrase-model", description = "Name of the paraphrasing model.")
@@ -144,14 +149,16 @@ final class DatasetBuildCommand implements Callable<Integer> {
     }
 
     private Paraphraser paraphraser() {
-        if (paraphraseConfig == null && paraphraseBaseUrl == null && paraphraseModel == null) {
+        LlmConfig config = ModelFlags.resolve(paraphraseConfig, paraphraseProvider, paraphraseBaseUrl, paraphraseModel,
+                paraphraseKeyEnv, null);
+        if (config == null) {
             return null;
         }
         try {
-            ChatModelConfig flags = new ChatModelConfig(paraphraseBaseUrl, paraphraseModel, paraphraseKeyEnv, null, null, null);
-            ChatModelConfig config = paraphraseConfig == null ? flags : ChatModelConfig.fromYaml(paraphraseConfig).overriddenBy(flags);
-            Paraphraser.Builder p = Paraphraser.builder().model(config.chatModel(System.getenv()))
-                    .modelName(config.baseUrl() + " " + config.model()).requestsPerSecond(paraphraseRate)
+            Paraphraser.Builder p = Paraphraser.builder()
+                    .model(LlmConfigFiles.blocking(ChatModels.streaming(config), config.timeout().multipliedBy(4)))
+                    .modelName(config.provider().configName() + " " + config.baseUrl() + " " + config.model())
+                    .requestsPerSecond(paraphraseRate)
                     .cacheFile(paraphraseCache != null ? paraphraseCache : out.resolve("paraphrase-cache.jsonl"));
             if (prices != null) {
                 if (prices.size() != 2) {

@@ -1,7 +1,8 @@
 package dev.modaweave.app.dataset;
 
 import dev.modaweave.app.UsageException;
-import dev.modaweave.datasets.ChatModelConfig;
+import dev.modaweave.agent.llm.ChatModels;
+import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.datasets.Evaluator;
 import dev.modaweave.datasets.Responder;
 import dev.modaweave.datasets.SentenceEmbedder;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /** {@code modaweave dataset eval}: runs a chat model on a split and scores its meta-responses. */
@@ -32,8 +34,15 @@ final class DatasetEvalCommand implements Callable<Integer> {
     String split;
 
     @Option(names = "--config", paramLabel = "YAML",
-            description = "Model configuration: baseUrl, model, apiKeyEnv, temperature, maxTokens, timeoutSeconds.")
+            description = "Model configuration: a file with the agent's llm: section (provider, baseUrl, model, apiKeyEnv, "
+                    + "timeout, temperature).")
     Path config;
+
+    @Option(names = "--provider", description = "openai (any OpenAI-compatible server) or ollama (default: openai).")
+    String provider;
+
+    @Option(names = "--timeout", description = "Longest wait for one answer, ISO-8601 (default: PT120S).")
+    Duration timeout;
 
     @Option(names = "--base-url", description = "OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1.")
     String baseUrl;
@@ -63,9 +72,12 @@ final class DatasetEvalCommand implements Callable<Integer> {
         try {
             Split s = Split.fromWireName(split);
             file = data.resolve(s.wireName() + ".jsonl");
-            ChatModelConfig flags = new ChatModelConfig(baseUrl, model, apiKeyEnv, null, null, null);
-            ChatModelConfig cfg = config == null ? flags : ChatModelConfig.fromYaml(config).overriddenBy(flags);
-            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(cfg.chatModel(System.getenv()))).limit(limit);
+            LlmConfig cfg = ModelFlags.resolve(config, provider, baseUrl, model, apiKeyEnv, null);
+            if (cfg == null) {
+                throw new UsageException("no model to evaluate: pass --config FILE or --base-url and --model");
+            }
+            Duration wait = timeout != null ? timeout : Duration.ofSeconds(120);
+            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(ChatModels.streaming(cfg), wait)).limit(limit);
             if (!noEmbeddings) {
                 b.embedder(SentenceEmbedder.miniLm());
             }

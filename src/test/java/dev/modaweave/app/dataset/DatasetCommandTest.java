@@ -77,8 +77,13 @@ class DatasetCommandTest {
         assertThat(out2.toString()).contains("run dataset build first");
 
         ByteArrayOutputStream out3 = new ByteArrayOutputStream();
-        assertThat(run(out3, "dataset", "eval", "--data", dir.toString(), "--model", "m")).isEqualTo(2);
-        assertThat(out3.toString()).contains("base URL");
+        assertThat(run(out3, "dataset", "eval", "--data", dir.toString(), "--base-url", "http://127.0.0.1:9/v1",
+                "--model", "m")).isEqualTo(2);
+        assertThat(out3.toString()).contains("test.jsonl does not exist");
+
+        ByteArrayOutputStream out4 = new ByteArrayOutputStream();
+        assertThat(run(out4, "dataset", "eval", "--data", dir.toString())).isEqualTo(2);
+        assertThat(out4.toString()).contains("no model to evaluate");
     }
 
     @Test
