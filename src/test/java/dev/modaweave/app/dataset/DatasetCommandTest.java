@@ -107,4 +107,41 @@ class DatasetCommandTest {
         assertThat(one).hasSize(50).isEqualTo(two);
         assertThat(one.subList(0, 2)).isEqualTo(real);
     }
+
+    @Test
+    void dataset_eval_scores_an_openai_compatible_streaming_server_and_writes_its_reports() throws IOException {
+        Path data = dir.resolve("data");
+        assertThat(run(new ByteArrayOutputStream(), "dataset", "build", "--captions", captions().toString(), "--out",
+                data.toString(), "--size", "40", "--dedup", "exact", "--no-progress")).isZero();
+        String answer = "Sure. <meta>{\\\"id\\\":\\\"img1\\\",\\\"task\\\":\\\"text-to-image\\\","
+                + "\\\"args\\\":{\\\"prompt\\\":\\\"a red bicycle\\\"}}</meta>";
+        String sse = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"},"
+                + "\"finish_reason\":null}]}\n\n"
+                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = sse.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = run(out, "dataset", "eval", "--data", data.toString(), "--split", "train", "--limit", "10",
+                    "--base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--model", "m",
+                    "--no-embeddings", "--no-progress");
+            assertThat(code).as(out.toString()).isZero();
+            String json = Files.readString(data.resolve("eval-train/eval.json"));
+            assertThat(json).contains("\"records\" : 10", "\"parseSuccessRate\" : 1.0", "p90Ms");
+            assertThat(data.resolve("eval-train/eval.html")).isNotEmptyFile();
+        } finally {
+            server.stop(0);
+        }
+    }
 }
