@@ -52,7 +52,7 @@ public final class DataCard {
         if (stats != null) {
             sources.putAll(stats.sources());
         } else if (build != null) {
-            build.path("sources").fields().forEachRemaining(e -> sources.put(e.getKey(), e.getValue().asLong()));
+            build.path("sources").properties().forEach(e -> sources.put(e.getKey(), e.getValue().asLong()));
         }
         StringBuilder md = new StringBuilder();
         md.append("# Meta-response instruction data\n\n");

@@ -371,7 +371,7 @@ public final class Evaluator {
             StringBuilder b = new StringBuilder();
             b.append("<p>Split: ").append(Html.escape(split)).append("</p>\n");
             Map<String, Object> rows = new LinkedHashMap<>();
-            overall.fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
+            overall.properties().forEach(e -> rows.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
                     : e.getValue().asText()));
             b.append(Html.table(rows));
             Map<String, Double> rates = new LinkedHashMap<>();
@@ -387,7 +387,7 @@ public final class Evaluator {
                 b.append(Html.barChart(metric + " by kind", perKind));
             }
             Map<String, Double> lat = new LinkedHashMap<>();
-            latency.fields().forEachRemaining(e -> {
+            latency.properties().forEach(e -> {
                 if (e.getKey().endsWith("Ms")) {
                     lat.put(e.getKey(), e.getValue().asDouble());
                 }
