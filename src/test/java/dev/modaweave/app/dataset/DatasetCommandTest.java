@@ -140,6 +140,8 @@ class DatasetCommandTest {
             String json = Files.readString(data.resolve("eval-train/eval.json"));
             assertThat(json).contains("\"records\" : 10", "\"parseSuccessRate\" : 1.0", "p90Ms");
             assertThat(data.resolve("eval-train/eval.html")).isNotEmptyFile();
+            List<String> predictions = Files.readAllLines(data.resolve("eval-train/predictions.jsonl"));
+            assertThat(predictions).hasSize(10).allMatch(l -> l.contains("\"predicted\":[{\"id\":\"img1\""));
         } finally {
             server.stop(0);
         }
