@@ -269,6 +269,10 @@ public final class BackendClient implements AutoCloseable {
             HttpRequest.Builder request = HttpRequest.newBuilder(current)
                     .timeout(timeout)
                     .method(method, body);
+            if ("http".equalsIgnoreCase(current.getScheme())) {
+                // no cleartext HTTP/2 upgrade attempt: GPU servers and their proxies often mishandle it
+                request.version(HttpClient.Version.HTTP_1_1);
+            }
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }

@@ -1,0 +1,46 @@
+package dev.modaweave.generators.http;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.modaweave.tools.Json;
+
+import java.time.Duration;
+
+/** Test settings shared by the backend tests: WireMock on loopback, short timeouts, a recognisable secret. */
+final class Backends {
+
+    /** The API key every test tool uses; no message may ever contain it. */
+    static final String SECRET = "sk-test-secret-4242";
+
+    private Backends() {
+    }
+
+    static WireMockServer startWireMock() {
+        WireMockServer server = new WireMockServer(WireMockConfiguration.options()
+                .dynamicPort()
+                .bindAddress("127.0.0.1")
+                .containerThreads(20)
+                .asynchronousResponseEnabled(false));
+        server.start();
+        return server;
+    }
+
+    static String baseUrl(WireMockServer server) {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Short timeouts, fast polling, a configured key; WireMock is on loopback, so media from it needs allowPrivateAddresses. */
+    static <B extends HttpToolSettings.Builder<B>> B testSettings(B builder, WireMockServer server) {
+        return builder.baseUrl(baseUrl(server))
+                .apiKey(ApiKey.of(SECRET))
+                .connectTimeout(Duration.ofSeconds(1))
+                .readTimeout(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(20))
+                .generationTimeout(Duration.ofSeconds(5))
+                .allowPrivateAddresses(true);
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode args(String json) {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(json);
+    }
+}
