@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; each prints one JSON line per measurement.",
         subcommands = {
+                dev.modaweave.app.bench.BenchParserCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Any-to-any multimodal generation: an LLM agent writes meta-responses that are "
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
+                ParseCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
@@ -27,9 +28,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code; used by tests too. */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for callers (and tests) that set their own output streams. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorHandler());
-        return cli.execute(args);
+        return cli;
     }
 
     @Override

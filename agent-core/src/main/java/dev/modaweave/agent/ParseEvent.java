@@ -17,11 +17,13 @@ public sealed interface ParseEvent {
      * A complete meta-response, emitted the moment its closing delimiter arrived.
      *
      * @param call    the normalised call
-     * @param repairs what the parser repaired to read it (e.g. "removed a ```json code fence"); empty when nothing
+     * @param raw     the block exactly as it stood in the text, delimiters included
+     * @param repairs what the parser repaired to read it (e.g. "removed a code fence"); empty when nothing
      */
-    record Meta(MetaResponse call, List<String> repairs) implements ParseEvent {
+    record Meta(MetaResponse call, String raw, List<String> repairs) implements ParseEvent {
         public Meta {
             Objects.requireNonNull(call, "call");
+            Objects.requireNonNull(raw, "raw");
             repairs = List.copyOf(repairs);
         }
     }

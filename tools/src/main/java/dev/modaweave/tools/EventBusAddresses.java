@@ -18,6 +18,7 @@ public final class EventBusAddresses {
     private static final String SESSION_PREFIX = "modaweave.session.";
     private static final String PROGRESS_PREFIX = "modaweave.progress.";
     private static final String CANCEL_PREFIX = "modaweave.cancel.";
+    private static final String TURN_PREFIX = "modaweave.turn.";
 
     /** Point-to-point address of a tool's workers; the bus load-balances across them. */
     public static String tool(String toolName) {
@@ -32,6 +33,11 @@ public final class EventBusAddresses {
     /** Where progress of one job is published. */
     public static String progress(String jobId) {
         return PROGRESS_PREFIX + jobId;
+    }
+
+    /** Where the dispatcher publishes the outcome of each call of a turn, unless the request named another address. */
+    public static String turn(String turnId) {
+        return TURN_PREFIX + turnId;
     }
 
     /** Where a cancellation of one job is published. */

@@ -1,6 +1,7 @@
 package dev.modaweave.tools;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The well-known task names a meta-response may ask for. A tool declares exactly one task; the
@@ -22,9 +23,11 @@ public final class Tasks {
             TEXT_TO_IMAGE, TEXT_TO_VIDEO, TEXT_TO_AUDIO, TEXT_TO_SPEECH,
             IMAGE_EDIT, IMAGE_TO_VIDEO, IMAGE_TO_TEXT, AUDIO_TO_TEXT);
 
+    private static final Pattern WELL_FORMED = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
     /** Task names are lower-case words joined by hyphens, 1 to 64 characters. */
     public static boolean isWellFormed(String task) {
-        return task != null && task.matches("[a-z0-9]+(-[a-z0-9]+)*") && task.length() <= 64;
+        return task != null && task.length() <= 64 && WELL_FORMED.matcher(task).matches();
     }
 
     private Tasks() {

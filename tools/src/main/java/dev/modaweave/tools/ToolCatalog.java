@@ -19,6 +19,14 @@ public interface ToolCatalog {
     /** Every registered tool, in registration order. */
     List<ToolDescriptor> all();
 
+    /**
+     * Whether the tool can serve calls right now (its workers are alive and their circuit breakers
+     * closed). A fixed catalog says true for every tool it holds.
+     */
+    default boolean isAvailable(String name) {
+        return byName(name).isPresent();
+    }
+
     /** A fixed catalog of the given descriptors. */
     static ToolCatalog of(ToolDescriptor... descriptors) {
         List<ToolDescriptor> list = List.of(descriptors);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What a generator tool is and what it accepts: the dispatcher validates every call against
@@ -31,9 +32,11 @@ public record ToolDescriptor(
         int capacity,
         boolean preview) {
 
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
+
     public ToolDescriptor {
         Objects.requireNonNull(name, "name");
-        if (!name.matches("[a-z0-9][a-z0-9_.-]{0,63}")) {
+        if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("tool name '" + name
                     + "' is invalid; use 1-64 lower-case letters, digits, '-', '_' or '.', starting with a letter or digit");
         }

@@ -1,0 +1,74 @@
+package dev.modaweave.agent.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import dev.modaweave.tools.ToolRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Starts clustered Vert.x nodes on Hazelcast the way Modaweave runs them: TCP-IP join with an explicit
+ * member list, multicast, auto-detection and phone-home off, short heartbeats, the event bus bound to
+ * the same host.
+ */
+public final class Clustering {
+
+    private Clustering() {
+    }
+
+    /** A Hazelcast cluster manager for {@code settings}, not started. */
+    public static HazelcastClusterManager clusterManager(ClusterSettings settings) {
+        Config config = ConfigUtil.loadConfig();
+        config.setClusterName(settings.clusterName());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "slf4j");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, settings.heartbeat().toSeconds())));
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, settings.maxNoHeartbeat().toSeconds())));
+        config.setProperty("hazelcast.wait.seconds.before.join", "0");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.getJetConfig().setEnabled(false);
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPublicAddress(null);
+        if (settings.port() > 0) {
+            network.setPort(settings.port()).setPortAutoIncrement(false);
+        } else {
+            network.setPort(5701).setPortAutoIncrement(true).setPortCount(200);
+        }
+        network.getInterfaces().setEnabled(true).addInterface(settings.host());
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
+        return new HazelcastClusterManager(config);
+    }
+
+    /** Starts a clustered Vert.x node with {@code clusterManager}, its event bus on {@code settings.host()}. */
+    public static Future<Vertx> start(ClusterSettings settings, HazelcastClusterManager clusterManager) {
+        VertxOptions options = new VertxOptions();
+        options.getEventBusOptions().setHost(settings.host()).setPort(0);
+        return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+    }
+
+    /**
+     * Tells {@code registry} when a cluster member leaves, so that its tools are marked gone and its
+     * jobs are sent elsewhere at once rather than when their leases end.
+     */
+    public static void reportDepartures(HazelcastClusterManager clusterManager, ToolRegistry registry) {
+        clusterManager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                registry.nodeLeft(event.getMember().getUuid().toString());
+            }
+        });
+    }
+}

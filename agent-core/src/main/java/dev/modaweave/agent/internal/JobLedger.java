@@ -1,0 +1,79 @@
+package dev.modaweave.agent.internal;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where job records live: in memory when Vert.x runs embedded, in the cluster manager's
+ * distributed map (a Hazelcast {@code IMap}) when clustered, so that every dispatcher in the
+ * cluster sees which jobs already have an artifact.
+ */
+public interface JobLedger {
+
+    /** The map's name in the cluster. */
+    String MAP_NAME = "modaweave.jobs";
+
+    Future<JobRecord> get(String jobId);
+
+    Future<Void> put(JobRecord record);
+
+    /** The ledger that fits {@code vertx}: clustered map when clustered, memory otherwise. */
+    static Future<JobLedger> forVertx(Vertx vertx, long retentionMillis) {
+        if (vertx.isClustered()) {
+            return vertx.sharedData().<String, String>getAsyncMap(MAP_NAME)
+                    .map(map -> new Clustered(map, retentionMillis));
+        }
+        return Future.succeededFuture(new InMemory(100_000));
+    }
+
+    /** Records in a bounded, insertion-ordered map; the oldest are forgotten first. */
+    final class InMemory implements JobLedger {
+        private final Map<String, JobRecord> records;
+
+        public InMemory(int maxRecords) {
+            this.records = new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, JobRecord> eldest) {
+                    return size() > maxRecords;
+                }
+            };
+        }
+
+        @Override
+        public synchronized Future<JobRecord> get(String jobId) {
+            return Future.succeededFuture(records.get(jobId));
+        }
+
+        @Override
+        public synchronized Future<Void> put(JobRecord record) {
+            records.put(record.jobId(), record);
+            return Future.succeededFuture();
+        }
+    }
+
+    /** Records as JSON text in the cluster-wide map, each kept for the retention time. */
+    final class Clustered implements JobLedger {
+        private final AsyncMap<String, String> map;
+        private final long retentionMillis;
+
+        Clustered(AsyncMap<String, String> map, long retentionMillis) {
+            this.map = map;
+            this.retentionMillis = retentionMillis;
+        }
+
+        @Override
+        public Future<JobRecord> get(String jobId) {
+            return map.get(jobId).map(text -> text == null ? null : JobRecord.fromJson(new io.vertx.core.json.JsonObject(text)));
+        }
+
+        @Override
+        public Future<Void> put(JobRecord record) {
+            return map.put(record.jobId(), record.toJson().encode(), TimeUnit.MILLISECONDS.toMillis(retentionMillis));
+        }
+    }
+}

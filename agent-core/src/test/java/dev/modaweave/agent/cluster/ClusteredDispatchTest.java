@@ -1,0 +1,186 @@
+package dev.modaweave.agent.cluster;
+
+import dev.modaweave.agent.Dispatcher;
+import dev.modaweave.agent.internal.JobLedger;
+import dev.modaweave.tools.EventBusAddresses;
+import dev.modaweave.tools.FileSystemArtifactStore;
+import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.tools.ToolWorker;
+import dev.modaweave.tools.testing.ScriptedTool;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Dispatch across real Hazelcast members on loopback: in-process nodes and a worker JVM killed with SIGKILL. */
+class ClusteredDispatchTest {
+
+    @TempDir
+    Path dir;
+    final String clusterName = "mw-test-" + UUID.randomUUID().toString().substring(0, 8);
+    final List<Vertx> nodes = new ArrayList<>();
+    final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (Process p : processes) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        for (Vertx v : nodes) {
+            v.close().await(20, TimeUnit.SECONDS);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private record Node(Vertx vertx, HazelcastClusterManager manager) {
+    }
+
+    private Node startNode(int port, List<String> members) throws Exception {
+        ClusterSettings settings = ClusterSettings.loopback().withClusterName(clusterName).withPort(port).withMembers(members);
+        HazelcastClusterManager manager = Clustering.clusterManager(settings);
+        Vertx vertx = Clustering.start(settings, manager).await(60, TimeUnit.SECONDS);
+        nodes.add(vertx);
+        return new Node(vertx, manager);
+    }
+
+    private static JsonObject request(String turnId, boolean await) {
+        return new JsonObject().put("requestId", "r-" + turnId).put("turnId", turnId).put("await", await)
+                .put("calls", new JsonArray().add(new JsonObject().put("id", "img").put("task", "text-to-image")
+                        .put("args", new JsonObject().put("prompt", "a fox"))));
+    }
+
+    @Test
+    void a_dispatcher_on_one_node_uses_a_worker_on_another_and_records_the_job_in_the_cluster_map() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        Node a = startNode(portA, members);
+        Node b = startNode(portB, members);
+        ToolRegistry registry = ToolRegistry.create();
+        Clustering.reportDepartures(a.manager(), registry);
+        registry.attach(a.vertx()).await(10, TimeUnit.SECONDS);
+        a.vertx().deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
+        ScriptedTool painter = ScriptedTool.succeeding("painter");
+        b.vertx().deployVerticle(ToolWorker.of(painter, FileSystemArtifactStore.open(dir),
+                ToolWorker.Options.builder().nodeId(b.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
+        awaitCondition(() -> registry.isAvailable("painter"));
+
+        JsonObject reply = a.vertx().eventBus().<JsonObject>request(EventBusAddresses.DISPATCH, request("c1", true),
+                new DeliveryOptions().setSendTimeout(30_000)).await(30, TimeUnit.SECONDS).body();
+
+        JsonObject outcome = reply.getJsonArray("outcomes").getJsonObject(0);
+        assertThat(outcome.getString("state")).isEqualTo("completed");
+        assertThat(painter.calls()).isEqualTo(1);
+        String record = a.vertx().sharedData().<String, String>getAsyncMap(JobLedger.MAP_NAME)
+                .compose(m -> m.get("c1:img")).await(10, TimeUnit.SECONDS);
+        JsonObject json = new JsonObject(record);
+        assertThat(json.getString("state")).isEqualTo("completed");
+        assertThat(json.getString("artifactId")).isEqualTo(outcome.getString("artifactId"));
+        assertThat(registry.nodes("painter")).containsExactly(b.manager().getNodeId());
+    }
+
+    @Test
+    void a_job_on_a_worker_killed_with_sigkill_is_completed_by_another_worker() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        Node a = startNode(portA, members);
+        ToolRegistry registry = ToolRegistry.create();
+        Clustering.reportDepartures(a.manager(), registry);
+        registry.attach(a.vertx()).await(10, TimeUnit.SECONDS);
+        a.vertx().deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(60)).build()))
+                .await(10, TimeUnit.SECONDS);
+
+        Process worker = startWorkerProcess(portB, members, "sleeper", 120_000);
+        String workerNode = awaitReady(worker);
+        awaitCondition(() -> registry.nodes("sleeper").contains(workerNode));
+
+        List<JsonObject> events = new CopyOnWriteArrayList<>();
+        a.vertx().eventBus().<JsonObject>consumer(EventBusAddresses.turn("k1"), m -> events.add(m.body()))
+                .completion().await(10, TimeUnit.SECONDS);
+        a.vertx().eventBus().request(EventBusAddresses.DISPATCH, request("k1", false).put("calls",
+                new JsonArray().add(new JsonObject().put("id", "img").put("tool", "sleeper")
+                        .put("args", new JsonObject().put("prompt", "slow fox"))))).await(30, TimeUnit.SECONDS);
+        awaitCondition(() -> events.stream().anyMatch(e -> "progress".equals(e.getString("type"))
+                && workerNode.equals(e.getString("node"))));
+
+        ScriptedTool rescuer = ScriptedTool.succeeding("sleeper");
+        a.vertx().deployVerticle(ToolWorker.of(rescuer, FileSystemArtifactStore.open(dir),
+                ToolWorker.Options.builder().nodeId(a.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
+        worker.destroyForcibly();
+
+        awaitCondition(() -> events.stream().anyMatch(e -> "turn-done".equals(e.getString("type"))));
+        JsonObject outcome = events.stream().filter(e -> "completed".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertThat(outcome.getString("callId")).isEqualTo("img");
+        assertThat(rescuer.calls()).isEqualTo(1);
+        assertThat(events).filteredOn(e -> "completed".equals(e.getString("type"))).hasSize(1);
+        assertThat(registry.nodes("sleeper")).doesNotContain(workerNode);
+    }
+
+    private Process startWorkerProcess(int port, List<String> members, String tool, long sleepMs) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp", System.getProperty("java.class.path"), WorkerProcess.class.getName(),
+                clusterName, Integer.toString(port), String.join(",", members), tool, Long.toString(sleepMs), dir.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private static String awaitReady(Process p) throws Exception {
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("READY ")) {
+                        ready.complete(line.substring(6).trim());
+                    }
+                }
+                ready.completeExceptionally(new AssertionError("the worker process exited before it was ready"));
+            } catch (IOException e) {
+                ready.completeExceptionally(e);
+            }
+        }, "worker-output");
+        reader.setDaemon(true);
+        reader.start();
+        return ready.get(60, TimeUnit.SECONDS);
+    }
+
+    static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 60 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.modaweave.tools;
+
+import dev.modaweave.tools.internal.ToolCall;
+import dev.modaweave.tools.internal.ToolResilience;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * The verticle that serves one {@link GeneratorTool} on the bus at
+ * {@link EventBusAddresses#tool(String) modaweave.tool.&lt;name&gt;}. Deploy one per tool on every node
+ * that should serve it; the bus load-balances calls across all of them.
+ *
+ * <p>{@code generate} runs on a worker pool of {@link ToolDescriptor#capacity()} threads, never on the
+ * event loop, guarded by Resilience4j: a time limit per attempt (on expiry the call's
+ * {@link Cancellation} is cancelled), retries with exponential backoff for
+ * {@link RetriableToolException}s only (waiting at least the error's {@code retryAfter}), a circuit
+ * breaker that answers at once while open, and a bulkhead of {@code capacity} running calls with a
+ * bounded queue behind it. The result is stored in the {@link ArtifactStore}; the reply carries the
+ * artifact id and metadata, never the media. The message formats are in the tools README.
+ */
+public final class ToolWorker extends VerticleBase {
+
+    private final GeneratorTool tool;
+    private final ToolDescriptor descriptor;
+    private final ArgumentsSchema schema;
+    private final ArtifactStore store;
+    private final Options options;
+    private final String workerId = UUID.randomUUID().toString();
+    private final ArrayDeque<ToolCall> queue = new ArrayDeque<>();
+    private ToolResilience resilience;
+    private WorkerExecutor executor;
+    private MessageConsumer<JsonObject> callConsumer;
+    private MessageConsumer<JsonObject> discoverConsumer;
+    private long announceTimer = -1;
+    private int running;
+
+    private ToolWorker(GeneratorTool tool, ArtifactStore store, Options options) {
+        this.tool = tool;
+        this.descriptor = tool.descriptor();
+        this.schema = ArgumentsSchema.compile(descriptor.name(), descriptor.argumentsSchema());
+        this.store = store;
+        this.options = options;
+    }
+
+    /** A worker for {@code tool} that stores results in {@code store}, with default {@link Options}. */
+    public static ToolWorker of(GeneratorTool tool, ArtifactStore store) {
+        return new ToolWorker(tool, store, Options.builder().build());
+    }
+
+    /** A worker for {@code tool} with explicit settings. */
+    public static ToolWorker of(GeneratorTool tool, ArtifactStore store, Options options) {
+        return new ToolWorker(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(store, "store"),
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /** The tool this worker serves. */
+    public ToolDescriptor descriptor() {
+        return descriptor;
+    }
+
+    /** This worker's id, as announced. */
+    public String workerId() {
+        return workerId;
+    }
+
+    /** The circuit breaker's state: {@code closed}, {@code open} or {@code half_open}. */
+    public String breakerState() {
+        return resilience == null ? "closed" : resilience.breakerState();
+    }
+
+    @Override
+    public Future<?> start() {
+        resilience = new ToolResilience(descriptor, options, () -> context.runOnContext(v -> announce()));
+        executor = vertx.createSharedWorkerExecutor("modaweave-tool-" + descriptor.name() + "-" + workerId,
+                descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
+        callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
+        discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
+        announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
+        return Future.all(callConsumer.completion(), discoverConsumer.completion()).onSuccess(v -> announce());
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(announceTimer);
+        vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
+                .put("type", "withdraw").put("worker", workerId).put("node", options.nodeId())
+                .put("tool", descriptor.name()));
+        ToolCall pending;
+        while ((pending = queue.poll()) != null) {
+            pending.fail(new ToolUnavailableException("the worker of '" + descriptor.name() + "' is stopping; try again"));
+        }
+        return Future.all(callConsumer.unregister(), discoverConsumer.unregister()).eventually(() -> executor.close());
+    }
+
+    private void announce() {
+        JsonObject tool = new JsonObject(Json.write(dev.modaweave.tools.internal.DescriptorJson.write(descriptor)));
+        vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
+                .put("type", "announce")
+                .put("worker", workerId)
+                .put("node", options.nodeId())
+                .put("leaseMs", options.lease().toMillis())
+                .put("tool", tool)
+                .put("breaker", resilience.breakerState())
+                .put("inFlight", running + queue.size())
+                .put("capacity", descriptor.capacity()));
+    }
+
+    private void onCall(Message<JsonObject> message) {
+        ToolCall call;
+        try {
+            call = ToolCall.parse(message, descriptor, options, workerId, vertx, context);
+        } catch (IllegalArgumentException e) {
+            message.reply(ToolCall.errorReply(null, new InvalidArgumentsException(e.getMessage())));
+            return;
+        }
+        ToolException refused = resilience.refusal();
+        if (refused != null) {
+            call.fail(refused);
+            return;
+        }
+        if (resilience.tryEnterBulkhead()) {
+            start(call);
+        } else if (queue.size() < options.queueLimit()) {
+            queue.add(call);
+        } else {
+            call.fail(new ToolUnavailableException("'" + descriptor.name() + "' is busy: " + running + " calls running (capacity "
+                    + descriptor.capacity() + ") and " + queue.size() + " queued; try again later or add a worker",
+                    Duration.ofMillis(200), null));
+        }
+    }
+
+    private void start(ToolCall call) {
+        running++;
+        call.run(tool, schema, store, resilience, executor).onComplete(done -> {
+            running--;
+            resilience.leaveBulkhead();
+            drainQueue();
+        });
+    }
+
+    private void drainQueue() {
+        while (!queue.isEmpty() && resilience.tryEnterBulkhead()) {
+            ToolCall next = queue.poll();
+            if (next.isCancelled()) {
+                resilience.leaveBulkhead();
+                next.fail(new ToolCancelledException(next.cancellationReason()));
+                continue;
+            }
+            start(next);
+        }
+    }
+
+    /**
+     * Settings of a {@link ToolWorker}. Defaults: 60 s per attempt, 3 attempts, backoff from 200 ms
+     * doubling up to 5 s, breaker opening at 50 % failures over the last 10 calls (at least 5) for
+     * 30 s, 64 queued calls, announcements every second with a 3 s lease, node id {@code local}.
+     *
+     * @param timeout           time limit of one attempt of {@code generate}
+     * @param maxAttempts       attempts per call, counting the first (1 disables retries)
+     * @param initialBackoff    wait before the second attempt; doubles with every further attempt
+     * @param maxBackoff        upper bound of the wait (a longer {@code retryAfter} still wins)
+     * @param failureRateThreshold percentage of failed calls that opens the breaker
+     * @param slidingWindowSize calls the failure rate is computed over
+     * @param minimumCalls      calls needed before the failure rate counts
+     * @param openDuration      how long the breaker stays open before letting a trial call through
+     * @param queueLimit        calls waiting for a slot beyond {@code capacity}; more are refused as busy
+     * @param lease             how long an announcement stays valid; re-announced every third of it
+     * @param nodeId            the node this worker runs on, as the cluster manager names it
+     */
+    public record Options(Duration timeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                          float failureRateThreshold, int slidingWindowSize, int minimumCalls, Duration openDuration,
+                          int queueLimit, Duration lease, String nodeId) {
+
+        public Options {
+            requirePositive(timeout, "timeout");
+            requirePositive(initialBackoff, "initialBackoff");
+            requirePositive(maxBackoff, "maxBackoff");
+            requirePositive(openDuration, "openDuration");
+            requirePositive(lease, "lease");
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+            }
+            if (failureRateThreshold <= 0 || failureRateThreshold > 100) {
+                throw new IllegalArgumentException("failureRateThreshold is a percentage in (0, 100], got " + failureRateThreshold);
+            }
+            if (slidingWindowSize < 1 || minimumCalls < 1) {
+                throw new IllegalArgumentException("slidingWindowSize and minimumCalls must be at least 1");
+            }
+            if (queueLimit < 0) {
+                throw new IllegalArgumentException("queueLimit must not be negative, got " + queueLimit);
+            }
+            Objects.requireNonNull(nodeId, "nodeId");
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+            }
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Builder of {@link Options}; see the record for the defaults. */
+        public static final class Builder {
+            private Duration timeout = Duration.ofSeconds(60);
+            private int maxAttempts = 3;
+            private Duration initialBackoff = Duration.ofMillis(200);
+            private Duration maxBackoff = Duration.ofSeconds(5);
+            private float failureRateThreshold = 50;
+            private int slidingWindowSize = 10;
+            private int minimumCalls = 5;
+            private Duration openDuration = Duration.ofSeconds(30);
+            private int queueLimit = 64;
+            private Duration lease = Duration.ofSeconds(3);
+            private String nodeId = "local";
+
+            public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+            public Builder maxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; return this; }
+            public Builder initialBackoff(Duration backoff) { this.initialBackoff = backoff; return this; }
+            public Builder maxBackoff(Duration backoff) { this.maxBackoff = backoff; return this; }
+            public Builder failureRateThreshold(float percent) { this.failureRateThreshold = percent; return this; }
+            public Builder slidingWindowSize(int calls) { this.slidingWindowSize = calls; return this; }
+            public Builder minimumCalls(int calls) { this.minimumCalls = calls; return this; }
+            public Builder openDuration(Duration duration) { this.openDuration = duration; return this; }
+            public Builder queueLimit(int calls) { this.queueLimit = calls; return this; }
+            public Builder lease(Duration lease) { this.lease = lease; return this; }
+            public Builder nodeId(String nodeId) { this.nodeId = nodeId; return this; }
+
+            public Options build() {
+                return new Options(timeout, maxAttempts, initialBackoff, maxBackoff, failureRateThreshold,
+                        slidingWindowSize, minimumCalls, openDuration, queueLimit, lease, nodeId);
+            }
+        }
+    }
+}

@@ -1,0 +1,296 @@
+package dev.modaweave.tools.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.tools.Artifact;
+import dev.modaweave.tools.ArtifactNotFoundException;
+import dev.modaweave.tools.ArtifactStore;
+import dev.modaweave.tools.Cancellation;
+import dev.modaweave.tools.EventBusAddresses;
+import dev.modaweave.tools.GenerationRequest;
+import dev.modaweave.tools.GenerationResult;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.InvalidArgumentsException;
+import dev.modaweave.tools.Json;
+import dev.modaweave.tools.Modality;
+import dev.modaweave.tools.NonRetriableToolException;
+import dev.modaweave.tools.RetriableToolException;
+import dev.modaweave.tools.ToolCancelledException;
+import dev.modaweave.tools.ToolDescriptor;
+import dev.modaweave.tools.ToolException;
+import dev.modaweave.tools.ToolTimeoutException;
+import dev.modaweave.tools.ToolWorker;
+import io.github.resilience4j.retry.Retry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+
+/** One call a {@link ToolWorker} received: its attempts, progress, cancellation and reply. */
+public final class ToolCall {
+
+    private static final int MAX_JOB_ID = 200;
+
+    private final Message<JsonObject> message;
+    private final String jobId;
+    private final ObjectNode args;
+    private final String events;
+    private final ToolDescriptor descriptor;
+    private final ToolWorker.Options options;
+    private final String workerId;
+    private final Vertx vertx;
+    private final Context context;
+    private final Cancellation cancellation = Cancellation.create();
+    private final Promise<Void> done = Promise.promise();
+    private MessageConsumer<JsonObject> cancelConsumer;
+    private int attempts;
+    private boolean replied;
+
+    private ToolCall(Message<JsonObject> message, String jobId, ObjectNode args, String events, ToolDescriptor descriptor,
+                     ToolWorker.Options options, String workerId, Vertx vertx, Context context) {
+        this.message = message;
+        this.jobId = jobId;
+        this.args = args;
+        this.events = events;
+        this.descriptor = descriptor;
+        this.options = options;
+        this.workerId = workerId;
+        this.vertx = vertx;
+        this.context = context;
+    }
+
+    /**
+     * Reads a call message and starts listening for its cancellation.
+     *
+     * @throws IllegalArgumentException when the message is not a call
+     */
+    public static ToolCall parse(Message<JsonObject> message, ToolDescriptor descriptor, ToolWorker.Options options,
+                                 String workerId, Vertx vertx, Context context) {
+        JsonObject body = message.body();
+        if (body == null) {
+            throw new IllegalArgumentException("a tool call must be a JSON object with jobId and args");
+        }
+        Object id = body.getValue("jobId");
+        if (!(id instanceof String jobId) || jobId.isBlank() || jobId.length() > MAX_JOB_ID) {
+            throw new IllegalArgumentException("a tool call needs a jobId string of 1-" + MAX_JOB_ID + " characters");
+        }
+        Object rawArgs = body.getValue("args");
+        if (rawArgs != null && !(rawArgs instanceof JsonObject)) {
+            throw new IllegalArgumentException("args of job '" + jobId + "' must be a JSON object");
+        }
+        ObjectNode args = rawArgs == null ? Json.object() : (ObjectNode) Json.parse(((JsonObject) rawArgs).encode());
+        Object events = body.getValue("events");
+        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null, descriptor, options,
+                workerId, vertx, context);
+        call.cancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
+                m -> call.cancellation.cancel(reasonOf(m.body())));
+        return call;
+    }
+
+    private static String reasonOf(Object body) {
+        if (body instanceof JsonObject o) {
+            return o.getString("reason", "cancelled by the caller");
+        }
+        return "cancelled by the caller";
+    }
+
+    public boolean isCancelled() {
+        return cancellation.isCancelled();
+    }
+
+    public String cancellationReason() {
+        return cancellation.reason();
+    }
+
+    /** Runs the call through the guards; the future completes once the reply has been sent. */
+    public Future<Void> run(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
+                            WorkerExecutor executor) {
+        List<ArgumentsSchema.Violation> violations = schema.validate(args);
+        if (!violations.isEmpty()) {
+            fail(new InvalidArgumentsException("arguments for '" + descriptor.name() + "' are invalid: " + violations));
+            return done.future();
+        }
+        publish("started", 0, "");
+        attempt(tool, schema, store, resilience, executor, resilience.retryContext());
+        return done.future();
+    }
+
+    private void attempt(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
+                         WorkerExecutor executor, Retry.AsyncContext<Object> retry) {
+        if (cancellation.isCancelled()) {
+            fail(new ToolCancelledException(cancellation.reason()));
+            return;
+        }
+        ToolException refused = resilience.acquireAttempt();
+        if (refused != null) {
+            fail(refused);
+            return;
+        }
+        attempts++;
+        Cancellation attemptCancellation = Cancellation.create();
+        cancellation.onCancel(() -> attemptCancellation.cancel(cancellation.reason()));
+        long start = System.nanoTime();
+        resilience.<GenerationResult>timeLimited(() -> executor.<GenerationResult>executeBlocking(() -> {
+                    attemptCancellation.throwIfCancelled();
+                    Map<String, GenerationRequest.InputArtifact> inputs = loadInputs(schema, store);
+                    GenerationRequest request = new GenerationRequest(jobId, args, inputs, attemptCancellation);
+                    return tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
+                }, false).toCompletionStage())
+                .whenComplete((result, error) -> context.runOnContext(v -> {
+                    long nanos = System.nanoTime() - start;
+                    if (error == null) {
+                        resilience.onSuccess(nanos);
+                        retry.onComplete();
+                        store(result, schema, store);
+                        return;
+                    }
+                    Throwable cause = unwrap(error);
+                    if (cause instanceof TimeoutException) {
+                        attemptCancellation.cancel("time limit of " + resilience.timeout().toMillis() + " ms exceeded");
+                        cause = new ToolTimeoutException("'" + descriptor.name() + "' did not finish job '" + jobId
+                                + "' within " + resilience.timeout().toMillis() + " ms");
+                    }
+                    resilience.onError(nanos, cause);
+                    ToolException failure = classify(cause);
+                    long delay = failure.retriable() && !cancellation.isCancelled() ? retry.onError(failure) : -1;
+                    if (delay < 0) {
+                        fail(failure);
+                        return;
+                    }
+                    publish("retrying", 0, failure.code() + ": " + failure.getMessage());
+                    vertx.setTimer(Math.max(1, delay), t -> attempt(tool, schema, store, resilience, executor, retry));
+                }));
+    }
+
+    private Map<String, GenerationRequest.InputArtifact> loadInputs(ArgumentsSchema schema, ArtifactStore store) {
+        Map<String, GenerationRequest.InputArtifact> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, Modality> e : schema.artifactArguments().entrySet()) {
+            JsonNode value = args.get(e.getKey());
+            if (value == null || !value.isTextual()) {
+                continue;
+            }
+            String id = value.asText();
+            Artifact artifact = store.find(id).orElseThrow(() -> new ArtifactNotFoundException(
+                    "argument '" + e.getKey() + "' of job '" + jobId + "' names artifact '" + id
+                            + "', which is not in the store"));
+            if (artifact.modality() != e.getValue()) {
+                throw new InvalidArgumentsException("argument '" + e.getKey() + "' of '" + descriptor.name() + "' expects "
+                        + e.getValue().wireName() + ", but artifact " + id + " is " + artifact.mimeType());
+            }
+            inputs.put(e.getKey(), new GenerationRequest.InputArtifact(artifact, store.read(id)));
+        }
+        return inputs;
+    }
+
+    private void store(GenerationResult result, ArgumentsSchema schema, ArtifactStore store) {
+        List<String> parents = new ArrayList<>();
+        for (String name : schema.artifactArguments().keySet()) {
+            JsonNode value = args.get(name);
+            if (value != null && Artifact.isValidId(value.asText())) {
+                parents.add(value.asText());
+            }
+        }
+        vertx.<Artifact>executeBlocking(() -> store.put(result.bytes(), new ArtifactStore.NewArtifact(
+                        result.mimeType(), result.attributes(), descriptor.name(), args, parents)), false)
+                .onComplete(stored -> {
+                    if (stored.succeeded()) {
+                        Artifact a = stored.result();
+                        reply(base(true)
+                                .put("artifactId", a.id())
+                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(a)))));
+                    } else {
+                        fail(classify(stored.cause()));
+                    }
+                });
+    }
+
+    /** Answers with an error and ends the call. */
+    public void fail(ToolException error) {
+        reply(errorReply(this, error));
+    }
+
+    /** The reply for a failed call; {@code call} may be null when the message could not be read. */
+    public static JsonObject errorReply(ToolCall call, ToolException error) {
+        JsonObject e = new JsonObject()
+                .put("code", error.code())
+                .put("message", error.getMessage())
+                .put("retriable", error.retriable());
+        if (error instanceof RetriableToolException r) {
+            r.retryAfter().ifPresent(d -> e.put("retryAfterMs", d.toMillis()));
+        }
+        JsonObject reply = call == null ? new JsonObject().put("ok", false) : call.base(false);
+        return reply.put("error", e);
+    }
+
+    private JsonObject base(boolean ok) {
+        return new JsonObject()
+                .put("ok", ok)
+                .put("jobId", jobId)
+                .put("tool", descriptor.name())
+                .put("node", options.nodeId())
+                .put("worker", workerId)
+                .put("attempts", attempts);
+    }
+
+    private void reply(JsonObject body) {
+        if (replied) {
+            return;
+        }
+        replied = true;
+        message.reply(body);
+        cancelConsumer.unregister();
+        done.tryComplete();
+    }
+
+    private void publish(String type, double fraction, String text) {
+        JsonObject event = new JsonObject()
+                .put("type", type)
+                .put("jobId", jobId)
+                .put("tool", descriptor.name())
+                .put("node", options.nodeId())
+                .put("worker", workerId)
+                .put("attempt", attempts)
+                .put("fraction", Math.max(0, Math.min(1, fraction)))
+                .put("message", text == null ? "" : text);
+        vertx.eventBus().publish(EventBusAddresses.progress(jobId), event);
+        if (events != null) {
+            vertx.eventBus().send(events, event);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private ToolException classify(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof ToolException te) {
+            if (cancellation.isCancelled() && !(te instanceof ToolCancelledException)) {
+                return new ToolCancelledException(cancellation.reason(), te);
+            }
+            return te;
+        }
+        if (cancellation.isCancelled()) {
+            return new ToolCancelledException(cancellation.reason(), cause);
+        }
+        return new NonRetriableToolException("'" + descriptor.name() + "' failed on job '" + jobId + "' with "
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+    }
+}
