@@ -355,11 +355,8 @@ public final class BackendClient implements AutoCloseable {
 
     private ToolException failure(HttpRequest request, Throwable thrown) {
         Throwable cause = thrown;
-        while (cause instanceof CompletionException || cause instanceof ExecutionException) {
-            cause = cause.getCause() == null ? cause : cause.getCause();
-            if (cause == thrown) {
-                break;
-            }
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
         }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof CappedBody.TooLarge tooLarge) {
