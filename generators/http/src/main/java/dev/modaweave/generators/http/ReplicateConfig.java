@@ -52,6 +52,10 @@ public record ReplicateConfig(
         if (preferWait.isNegative() || preferWait.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("tool '" + http.name() + "': preferWait " + preferWait + " must be 0 to 60 seconds");
         }
+        if (!preferWait.isZero() && preferWait.compareTo(http.readTimeout()) >= 0) {
+            throw new IllegalArgumentException("tool '" + http.name() + "': preferWait " + preferWait
+                    + " must be shorter than readTimeout " + http.readTimeout() + ", or the create call times out while Replicate waits");
+        }
     }
 
     @Override

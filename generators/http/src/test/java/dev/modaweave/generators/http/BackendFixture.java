@@ -169,7 +169,7 @@ record BackendFixture(
     static BackendFixture replicate() {
         return new BackendFixture("Replicate",
                 wm -> new ReplicateTool(Backends.testSettings(ReplicateConfig.builder(), wm).name("flux")
-                        .model("acme/painter").build()),
+                        .model("acme/painter").preferWait(java.time.Duration.ZERO).build()),
                 wm -> {
                     wm.stubFor(post(urlPathEqualTo("/v1/models/acme/painter/predictions"))
                             .willReturn(okJson(replicatePrediction(wm, "r-1", "succeeded", "[\"" + Backends.baseUrl(wm) + "/files/out.png\"]"))));

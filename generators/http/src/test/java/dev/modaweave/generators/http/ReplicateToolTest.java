@@ -55,7 +55,7 @@ class ReplicateToolTest {
 
     private static ReplicateConfig.Builder config() {
         return Backends.testSettings(ReplicateConfig.builder(), wm).name("painter").model("acme/painter")
-                .preferWait(Duration.ofSeconds(5));
+                .readTimeout(Duration.ofSeconds(2)).preferWait(Duration.ofSeconds(1));
     }
 
     private static String prediction(String id, String status, String output, String logs) {
@@ -79,7 +79,7 @@ class ReplicateToolTest {
         assertThat(result.bytes()).isEqualTo(BackendFixture.PNG);
         assertThat(result.attributes()).containsEntry("seed", 3L).containsEntry("model", "acme/painter");
         wm.verify(postRequestedFor(urlPathEqualTo("/v1/models/acme/painter/predictions"))
-                .withHeader("Prefer", equalTo("wait=5"))
+                .withHeader("Prefer", equalTo("wait=1"))
                 .withHeader("Authorization", equalTo("Bearer " + Backends.SECRET))
                 .withRequestBody(equalToJson("{\"input\":{\"prompt\":\"a paper boat\",\"seed\":3,\"aspect_ratio\":\"16:9\"}}")));
         wm.verify(getRequestedFor(urlPathEqualTo("/files/out.png")).withHeader("Authorization", absent()));
