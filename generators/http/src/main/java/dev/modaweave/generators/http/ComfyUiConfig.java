@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param height         default for {@code {{height}}}
  * @param frames         default for {@code {{frames}}}
  * @param negativePrompt default for {@code {{negative_prompt}}}
+ * @param websocket      whether to listen on ComfyUI's websocket for step progress (polling decides completion either way)
  */
 public record ComfyUiConfig(
         HttpToolSettings http,
@@ -36,7 +37,8 @@ public record ComfyUiConfig(
         int width,
         int height,
         int frames,
-        String negativePrompt) {
+        String negativePrompt,
+        boolean websocket) {
 
     public ComfyUiConfig {
         Objects.requireNonNull(http, "http");
@@ -60,7 +62,7 @@ public record ComfyUiConfig(
         return new Builder();
     }
 
-    /** Builder; defaults: name {@code comfyui}, {@code http://127.0.0.1:8188}, image output, 1024×1024, 16 frames. */
+    /** Builder; defaults: name {@code comfyui}, {@code http://127.0.0.1:8188}, image output, 1024×1024, 16 frames, websocket progress on. */
     public static final class Builder extends HttpToolSettings.Builder<Builder> {
         private WorkflowTemplate workflow;
         private Modality output = Modality.IMAGE;
@@ -69,6 +71,7 @@ public record ComfyUiConfig(
         private int height = 1024;
         private int frames = 16;
         private String negativePrompt = "";
+        private boolean websocket = true;
 
         @Override
         protected Builder self() { return this; }
@@ -100,6 +103,7 @@ public record ComfyUiConfig(
         public Builder height(int height) { this.height = height; return this; }
         public Builder frames(int frames) { this.frames = frames; return this; }
         public Builder negativePrompt(String negativePrompt) { this.negativePrompt = negativePrompt; return this; }
+        public Builder websocket(boolean websocket) { this.websocket = websocket; return this; }
 
         public ComfyUiConfig build() {
             if (workflow == null) {
@@ -111,7 +115,7 @@ public record ComfyUiConfig(
                 default -> Tasks.TEXT_TO_IMAGE;
             };
             return new ComfyUiConfig(settings("comfyui", defaultTask, "http://127.0.0.1:8188", ApiKey.none()),
-                    workflow, output, outputNode, width, height, frames, negativePrompt);
+                    workflow, output, outputNode, width, height, frames, negativePrompt, websocket);
         }
     }
 }

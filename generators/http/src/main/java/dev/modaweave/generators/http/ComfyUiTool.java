@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.modaweave.generators.http.internal.BackendClient;
 import dev.modaweave.generators.http.internal.Call;
+import dev.modaweave.generators.http.internal.EventSocket;
 import dev.modaweave.generators.http.internal.MediaCheck;
 import dev.modaweave.generators.http.internal.Multipart;
 import dev.modaweave.generators.http.internal.Schemas;
@@ -37,8 +38,9 @@ import java.util.UUID;
 
 /**
  * Any ComfyUI workflow as a tool: image, video or audio. The workflow template's placeholders are
- * filled in and queued with {@code POST /prompt}; {@code /history/{prompt_id}} is polled (with
- * {@code /queue} for the queued/running state) until the outputs are there, and the output file is
+ * filled in and queued with {@code POST /prompt}; {@code /history/{prompt_id}} is polled until the
+ * outputs are there, while step progress comes over ComfyUI's websocket (or, without it, the
+ * queued/running state from {@code /queue}), and the output file is
  * fetched with {@code GET /view}. A workflow with {@code {{image}}} first uploads the input image
  * with {@code POST /upload/image}. Cancelling deletes the prompt from the queue and interrupts it.
  */
@@ -52,7 +54,6 @@ public final class ComfyUiTool implements GeneratorTool {
     private final ComfyUiConfig config;
     private final BackendClient client;
     private final ToolSupport support;
-    private final String clientId = UUID.randomUUID().toString();
 
     public ComfyUiTool(ComfyUiConfig config) {
         this.config = config;
@@ -125,25 +126,34 @@ public final class ComfyUiTool implements GeneratorTool {
         if (config.takesImage()) {
             values.put("image", TextNode.valueOf(upload(call, request)));
         }
-        ObjectNode body = Json.object();
-        body.set("prompt", config.workflow().fill(values));
-        body.put("client_id", clientId);
-        JsonNode queued = client.postJson(call, "/prompt", body, Map.of(), null);
-        JsonNode promptId = queued.path("prompt_id");
-        if (!promptId.isTextual() || promptId.asText().isBlank()) {
-            throw client.unexpected("a \"prompt_id\"", queued);
-        }
-        String id = promptId.asText();
-        progress.progress(0, "queued");
+        String clientId = UUID.randomUUID().toString();
+        StepProgress steps = new StepProgress(progress);
         JsonNode outputs;
+        EventSocket events = config.websocket()
+                ? client.openEvents(call, "/ws?clientId=" + enc(clientId), steps::onEvent)
+                : EventSocket.none();
         try {
-            outputs = awaitOutputs(call, id, progress);
-        } catch (ToolCancelledException e) {
-            ObjectNode delete = Json.object();
-            delete.putArray("delete").add(id);
-            client.notifyQuietly("POST", client.uri("/queue"), delete);
-            client.notifyQuietly("POST", client.uri("/interrupt"), Json.object().put("prompt_id", id));
-            throw e;
+            ObjectNode body = Json.object();
+            body.set("prompt", config.workflow().fill(values));
+            body.put("client_id", clientId);
+            JsonNode queued = client.postJson(call, "/prompt", body, Map.of(), null);
+            JsonNode idNode = queued.path("prompt_id");
+            if (!idNode.isTextual() || idNode.asText().isBlank()) {
+                throw client.unexpected("a \"prompt_id\"", queued);
+            }
+            String id = idNode.asText();
+            steps.queued(id);
+            try {
+                outputs = awaitOutputs(call, id, steps, progress);
+            } catch (ToolCancelledException e) {
+                ObjectNode delete = Json.object();
+                delete.putArray("delete").add(id);
+                client.notifyQuietly("POST", client.uri("/queue"), delete);
+                client.notifyQuietly("POST", client.uri("/interrupt"), Json.object().put("prompt_id", id));
+                throw e;
+            }
+        } finally {
+            events.close();
         }
         OutputFile file = pick(outputs);
         byte[] bytes = client.download(call, client.uri("/view?filename=" + enc(file.filename()) + "&subfolder="
@@ -176,7 +186,62 @@ public final class ComfyUiTool implements GeneratorTool {
         return subfolder.isEmpty() ? name : subfolder + "/" + name;
     }
 
-    private JsonNode awaitOutputs(Call call, String id, ProgressListener progress) {
+    /**
+     * Step progress from the websocket. Events may arrive before {@code POST /prompt} has answered
+     * with the prompt's id; those naming a prompt are held until the id is known, so that another
+     * prompt's steps are never reported as this one's.
+     */
+    private static final class StepProgress {
+        private final ProgressListener progress;
+        private final List<JsonNode> early = new ArrayList<>();
+        private String promptId;
+        private volatile boolean stepsSeen;
+
+        StepProgress(ProgressListener progress) {
+            this.progress = progress;
+        }
+
+        boolean stepsSeen() {
+            return stepsSeen;
+        }
+
+        synchronized void onEvent(JsonNode event) {
+            if (!"progress".equals(event.path("type").asText())) {
+                return;
+            }
+            String about = event.path("data").path("prompt_id").asText("");
+            if (promptId == null && !about.isEmpty()) {
+                if (early.size() < 1000) {
+                    early.add(event);
+                }
+                return;
+            }
+            if (about.isEmpty() || about.equals(promptId)) {
+                report(event.path("data"));
+            }
+        }
+
+        synchronized void queued(String id) {
+            promptId = id;
+            if (!stepsSeen) {
+                progress.progress(0, "queued");
+            }
+            List<JsonNode> held = List.copyOf(early);
+            early.clear();
+            held.forEach(this::onEvent);
+        }
+
+        private void report(JsonNode data) {
+            int value = data.path("value").asInt(-1);
+            int max = data.path("max").asInt(0);
+            if (max > 0 && value >= 0 && value <= max) {
+                stepsSeen = true;
+                progress.progress((double) value / max, "step " + value + "/" + max);
+            }
+        }
+    }
+
+    private JsonNode awaitOutputs(Call call, String id, StepProgress steps, ProgressListener progress) {
         while (true) {
             JsonNode history = client.getJson(call, client.uri("/history/" + enc(id)));
             if (!history.isObject()) {
@@ -199,7 +264,9 @@ public final class ComfyUiTool implements GeneratorTool {
                 }
                 return outputs;
             }
-            reportQueueState(call, id, progress);
+            if (!steps.stepsSeen()) {
+                reportQueueState(call, id, progress);
+            }
             call.pause(client.settings().pollInterval());
         }
     }
@@ -211,7 +278,7 @@ public final class ComfyUiTool implements GeneratorTool {
         }
         for (JsonNode item : queue.path("queue_running")) {
             if (id.equals(item.path(1).asText())) {
-                progress.progress(0.5, "running");
+                progress.progress(0, "running");
                 return;
             }
         }
@@ -240,11 +307,11 @@ public final class ComfyUiTool implements GeneratorTool {
 
     private OutputFile pick(JsonNode outputs) {
         List<OutputFile> files = new ArrayList<>();
-        outputs.fields().forEachRemaining(node -> {
+        outputs.properties().forEach(node -> {
             if (config.outputNode() != null && !config.outputNode().equals(node.getKey())) {
                 return;
             }
-            node.getValue().fields().forEachRemaining(kind -> {
+            node.getValue().properties().forEach(kind -> {
                 for (JsonNode item : kind.getValue()) {
                     if (item.path("filename").isTextual() && "output".equals(item.path("type").asText("output"))) {
                         files.add(new OutputFile(item.path("filename").asText(), item.path("subfolder").asText(""),

@@ -92,6 +92,7 @@ public final class HttpGenerators {
         if (s.has("height")) b.height(s.integer("height"));
         if (s.has("frames")) b.frames(s.integer("frames"));
         if (s.has("negativePrompt")) b.negativePrompt(s.string("negativePrompt"));
+        if (s.has("websocket")) b.websocket(s.bool("websocket"));
         return new ComfyUiTool(b.build());
     }
 

@@ -31,7 +31,12 @@ final class Backends {
 
     /** Short timeouts, fast polling, a configured key; WireMock is on loopback, so media from it needs allowPrivateAddresses. */
     static <B extends HttpToolSettings.Builder<B>> B testSettings(B builder, WireMockServer server) {
-        return builder.baseUrl(baseUrl(server))
+        return testSettings(builder, baseUrl(server));
+    }
+
+    /** As {@link #testSettings(HttpToolSettings.Builder, WireMockServer)} for a server at {@code baseUrl}. */
+    static <B extends HttpToolSettings.Builder<B>> B testSettings(B builder, String baseUrl) {
+        return builder.baseUrl(baseUrl)
                 .apiKey(ApiKey.of(SECRET))
                 .connectTimeout(Duration.ofSeconds(1))
                 .readTimeout(Duration.ofSeconds(1))

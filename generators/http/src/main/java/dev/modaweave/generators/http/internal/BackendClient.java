@@ -127,6 +127,35 @@ public final class BackendClient implements AutoCloseable {
         return call;
     }
 
+    /**
+     * Opens a websocket at {@code pathAndQuery} on the base URL's origin ({@code ws}/{@code wss}
+     * after the base URL's scheme) and hands every JSON text message to {@code events}, on the
+     * client's threads. Waits at most {@code connectTimeout}; when the backend does not accept
+     * the socket, returns a socket that delivers nothing, since events only add detail.
+     */
+    public EventSocket openEvents(Call call, String pathAndQuery, java.util.function.Consumer<JsonNode> events) {
+        URI base = settings.baseUrl();
+        String scheme = "https".equalsIgnoreCase(base.getScheme()) ? "wss" : "ws";
+        URI uri = URI.create(scheme + "://" + base.getRawAuthority() + (base.getRawPath() == null ? "" : base.getRawPath()) + pathAndQuery);
+        java.net.http.WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout());
+        authorization().ifPresent(value -> builder.header("Authorization", value));
+        CompletableFuture<java.net.http.WebSocket> opening = builder.buildAsync(uri, new EventSocket.Listener(events, 1024 * 1024));
+        call.track(opening);
+        try {
+            return new EventSocket(opening.get(settings.connectTimeout().toMillis() + 500, TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            opening.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ToolCancelledException(describe() + " was interrupted while opening its event socket", e);
+        } catch (ExecutionException | TimeoutException | CancellationException e) {
+            opening.cancel(true);
+            call.throwIfCancelled();
+            return EventSocket.none();
+        } finally {
+            call.untrack(opening);
+        }
+    }
+
     /** The base URL with {@code pathAndQuery} appended (it starts with {@code /}). */
     public URI uri(String pathAndQuery) {
         return URI.create(settings.baseUrl() + pathAndQuery);
