@@ -65,6 +65,38 @@ class FaultMatrixTest {
                 .flatMap(backend -> Arrays.stream(BackendFault.values()).map(fault -> Arguments.of(backend, fault)));
     }
 
+    static Stream<Arguments> downloadMatrix() {
+        return Stream.of(BackendFixture.comfyUi(), BackendFixture.replicate())
+                .flatMap(backend -> Stream.of(BackendFault.CONNECTION_RESET, BackendFault.EMPTY_RESPONSE, BackendFault.MALFORMED_CHUNK,
+                                BackendFault.RANDOM_DATA_THEN_CLOSE, BackendFault.SLOW_DRIBBLE_PAST_TIMEOUT, BackendFault.HTML_500)
+                        .map(fault -> Arguments.of(backend, fault)));
+    }
+
+    @ParameterizedTest(name = "{0} media download: {1}")
+    @MethodSource("downloadMatrix")
+    void faults_while_downloading_the_media_are_typed_the_same_way(BackendFixture backend, BackendFault fault) {
+        backend.happy().accept(wm);
+        ResponseDefinitionBuilder response = fault == BackendFault.SLOW_DRIBBLE_PAST_TIMEOUT
+                ? aResponse().withBody(backend.expectedMedia()).withChunkedDribbleDelay(10, 2500)
+                : response(backend, fault);
+        wm.stubFor(backend.mediaTarget().get().atPriority(1).willReturn(response));
+
+        ToolException error;
+        try (GeneratorTool tool = backend.tool().apply(wm)) {
+            error = catchThrowableOfType(ToolException.class,
+                    () -> tool.generate(GenerationRequest.of("job-1", backend.arguments()), ProgressListener.NONE));
+        }
+
+        assertThat(error).as("%s download under %s", backend, fault).isNotNull();
+        assertThat(error.retriable()).as("retriable").isTrue();
+        assertThat(error.getMessage()).contains("tool '").doesNotContain(Backends.SECRET);
+        switch (fault) {
+            case SLOW_DRIBBLE_PAST_TIMEOUT -> assertThat(error).isExactlyInstanceOf(ToolTimeoutException.class);
+            case HTML_500 -> assertThat(error).isExactlyInstanceOf(RetriableToolException.class).hasMessageContaining("HTTP 500");
+            default -> assertThat(error).isExactlyInstanceOf(ToolUnavailableException.class).hasMessageContaining("connection broke");
+        }
+    }
+
     @ParameterizedTest(name = "{0} returns real media on the happy path")
     @MethodSource("backends")
     void each_backend_returns_real_media_on_the_happy_path(BackendFixture backend) {

@@ -16,6 +16,9 @@ import dev.modaweave.tools.ToolException;
 import dev.modaweave.tools.ToolTimeoutException;
 import dev.modaweave.tools.ToolUnavailableException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -84,6 +87,7 @@ public final class BackendClient implements AutoCloseable {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(BackendClient.class);
     private static final int MAX_REDIRECTS = 5;
     private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(10);
 
@@ -309,8 +313,13 @@ public final class BackendClient implements AutoCloseable {
             if (trusted) {
                 authorization().ifPresent(value -> request.header("Authorization", value));
             }
+            long started = System.nanoTime();
             HttpResponse<byte[]> response = await(call, request.build(), timeout, whileWaiting);
             int status = response.statusCode();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{} {} {} → {} ({} bytes, {} ms)", describe(), method, where(current), status, response.body().length,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
             if (status >= 300 && status < 400 && status != 304) {
                 String location = response.headers().firstValue("location").orElse(null);
                 if (!followRedirects || !method.equals("GET")) {
