@@ -10,10 +10,11 @@ import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ToolException;
 
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -28,7 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
  * request that carries the media, and what a wrong-shaped or truncated answer looks like for it.
  *
  * @param name             backend family, shown in test names
- * @param tool             builds the tool against the server
+ * @param tool             builds the tool against the server with the given readTimeout
  * @param happy            stubs a successful generation
  * @param target           the request faults are put on
  * @param targetResponse   the successful answer of {@code target} (dribbled slowly in the timeout case)
@@ -42,7 +43,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
  */
 record BackendFixture(
         String name,
-        Function<WireMockServer, GeneratorTool> tool,
+        BiFunction<WireMockServer, Duration, GeneratorTool> tool,
         Consumer<WireMockServer> happy,
         Supplier<MappingBuilder> target,
         Supplier<ResponseDefinitionBuilder> targetResponse,
@@ -97,7 +98,7 @@ record BackendFixture(
     static BackendFixture automatic1111() {
         String png64 = Base64.getEncoder().encodeToString(PNG);
         return new BackendFixture("AUTOMATIC1111",
-                wm -> new Automatic1111Tool(Backends.testSettings(Automatic1111Config.builder(), wm).name("sd-a1111").build()),
+                (wm, read) -> new Automatic1111Tool(Backends.testSettings(Automatic1111Config.builder(), wm).readTimeout(read).name("sd-a1111").build()),
                 wm -> {
                     wm.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img"))
                             .willReturn(okJson("{\"images\":[\"" + png64 + "\"],\"parameters\":{},\"info\":\"{\\\"seed\\\": 1234}\"}")));
@@ -116,7 +117,7 @@ record BackendFixture(
 
     static BackendFixture comfyUi() {
         return new BackendFixture("ComfyUI",
-                wm -> new ComfyUiTool(Backends.testSettings(ComfyUiConfig.builder(), wm).name("sdxl-comfy")
+                (wm, read) -> new ComfyUiTool(Backends.testSettings(ComfyUiConfig.builder(), wm).readTimeout(read).name("sdxl-comfy")
                         .workflow(comfyWorkflow("SaveImage")).build()),
                 wm -> {
                     wm.stubFor(post(urlPathEqualTo("/prompt")).willReturn(okJson("{\"prompt_id\":\"p-1\",\"number\":1,\"node_errors\":{}}")));
@@ -137,7 +138,7 @@ record BackendFixture(
     static BackendFixture openAiImages() {
         String png64 = Base64.getEncoder().encodeToString(PNG);
         return new BackendFixture("OpenAI images",
-                wm -> new OpenAiImagesTool(Backends.testSettings(OpenAiImagesConfig.builder(), wm).name("gpt-image")
+                (wm, read) -> new OpenAiImagesTool(Backends.testSettings(OpenAiImagesConfig.builder(), wm).readTimeout(read).name("gpt-image")
                         .responseFormat("b64_json").build()),
                 wm -> wm.stubFor(post(urlPathEqualTo("/v1/images/generations"))
                         .willReturn(okJson("{\"created\":1,\"data\":[{\"b64_json\":\"" + png64 + "\"}]}"))),
@@ -153,7 +154,7 @@ record BackendFixture(
 
     static BackendFixture openAiSpeech() {
         return new BackendFixture("OpenAI speech",
-                wm -> new OpenAiSpeechTool(Backends.testSettings(OpenAiSpeechConfig.builder(), wm).name("tts").build()),
+                (wm, read) -> new OpenAiSpeechTool(Backends.testSettings(OpenAiSpeechConfig.builder(), wm).readTimeout(read).name("tts").build()),
                 wm -> wm.stubFor(post(urlPathEqualTo("/v1/audio/speech"))
                         .willReturn(aResponse().withHeader("Content-Type", "audio/wav").withBody(WAV))),
                 () -> post(urlPathEqualTo("/v1/audio/speech")),
@@ -168,8 +169,8 @@ record BackendFixture(
 
     static BackendFixture replicate() {
         return new BackendFixture("Replicate",
-                wm -> new ReplicateTool(Backends.testSettings(ReplicateConfig.builder(), wm).name("flux")
-                        .model("acme/painter").preferWait(java.time.Duration.ZERO).build()),
+                (wm, read) -> new ReplicateTool(Backends.testSettings(ReplicateConfig.builder(), wm).readTimeout(read).name("flux")
+                        .model("acme/painter").preferWait(Duration.ZERO).build()),
                 wm -> {
                     wm.stubFor(post(urlPathEqualTo("/v1/models/acme/painter/predictions"))
                             .willReturn(okJson(replicatePrediction(wm, "r-1", "succeeded", "[\"" + Backends.baseUrl(wm) + "/files/out.png\"]"))));
@@ -195,7 +196,7 @@ record BackendFixture(
 
     static BackendFixture stability() {
         return new BackendFixture("Stability",
-                wm -> new StabilityTool(Backends.testSettings(StabilityConfig.builder(), wm).name("sd-core").build()),
+                (wm, read) -> new StabilityTool(Backends.testSettings(StabilityConfig.builder(), wm).readTimeout(read).name("sd-core").build()),
                 wm -> wm.stubFor(post(urlPathEqualTo("/v2beta/stable-image/generate/core"))
                         .willReturn(aResponse().withHeader("Content-Type", "image/png").withHeader("seed", "77")
                                 .withHeader("finish-reason", "SUCCESS").withBody(PNG))),
@@ -207,6 +208,11 @@ record BackendFixture(
                 () -> aResponse().withHeader("Content-Type", "image/png").withBody(TestMedia.truncated(PNG)),
                 Backends.args("{\"prompt\":\"a lighthouse\",\"seed\":77}"),
                 PNG, "image/png");
+    }
+
+    /** The tool with the tests' usual timeouts. */
+    GeneratorTool build(WireMockServer wm) {
+        return tool.apply(wm, Backends.READ_TIMEOUT);
     }
 
     Modality modality() {

@@ -9,6 +9,12 @@ import java.time.Duration;
 /** Test settings shared by the backend tests: WireMock on loopback, short timeouts, a recognisable secret. */
 final class Backends {
 
+    /**
+     * Generous enough for a first request on a busy machine; tests about timeouts set their own
+     * (about 1 s) explicitly.
+     */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+
     /** The API key every test tool uses; no message may ever contain it. */
     static final String SECRET = "sk-test-secret-4242";
 
@@ -29,7 +35,7 @@ final class Backends {
         return "http://127.0.0.1:" + server.port();
     }
 
-    /** Short timeouts, fast polling, a configured key; WireMock is on loopback, so media from it needs allowPrivateAddresses. */
+    /** Fast polling, a configured key; WireMock is on loopback, so media from it needs allowPrivateAddresses. */
     static <B extends HttpToolSettings.Builder<B>> B testSettings(B builder, WireMockServer server) {
         return testSettings(builder, baseUrl(server));
     }
@@ -38,10 +44,10 @@ final class Backends {
     static <B extends HttpToolSettings.Builder<B>> B testSettings(B builder, String baseUrl) {
         return builder.baseUrl(baseUrl)
                 .apiKey(ApiKey.of(SECRET))
-                .connectTimeout(Duration.ofSeconds(1))
-                .readTimeout(Duration.ofSeconds(1))
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(READ_TIMEOUT)
                 .pollInterval(Duration.ofMillis(20))
-                .generationTimeout(Duration.ofSeconds(5))
+                .generationTimeout(Duration.ofSeconds(15))
                 .allowPrivateAddresses(true);
     }
 

@@ -39,6 +39,8 @@ class FaultMatrixTest {
         HTML_500, JSON_OF_THE_WRONG_SHAPE, TRUNCATED_MEDIA, UNAUTHORIZED_401, RATE_LIMITED_429
     }
 
+    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
+
     private static WireMockServer wm;
 
     @BeforeAll
@@ -82,7 +84,7 @@ class FaultMatrixTest {
         wm.stubFor(backend.mediaTarget().get().atPriority(1).willReturn(response));
 
         ToolException error;
-        try (GeneratorTool tool = backend.tool().apply(wm)) {
+        try (GeneratorTool tool = backend.tool().apply(wm, fault == BackendFault.SLOW_DRIBBLE_PAST_TIMEOUT ? ONE_SECOND : Backends.READ_TIMEOUT)) {
             error = catchThrowableOfType(ToolException.class,
                     () -> tool.generate(GenerationRequest.of("job-1", backend.arguments()), ProgressListener.NONE));
         }
@@ -101,7 +103,7 @@ class FaultMatrixTest {
     @MethodSource("backends")
     void each_backend_returns_real_media_on_the_happy_path(BackendFixture backend) {
         backend.happy().accept(wm);
-        try (GeneratorTool tool = backend.tool().apply(wm)) {
+        try (GeneratorTool tool = backend.build(wm)) {
             GenerationResult result = tool.generate(GenerationRequest.of("job-1", backend.arguments()), ProgressListener.NONE);
             assertThat(result.mimeType()).isEqualTo(backend.expectedMime());
             assertThat(result.bytes()).isEqualTo(backend.expectedMedia());
@@ -117,7 +119,7 @@ class FaultMatrixTest {
         wm.stubFor(mapping.atPriority(1).willReturn(response(backend, fault)));
 
         ToolException error;
-        try (GeneratorTool tool = backend.tool().apply(wm)) {
+        try (GeneratorTool tool = backend.tool().apply(wm, fault == BackendFault.SLOW_DRIBBLE_PAST_TIMEOUT ? ONE_SECOND : Backends.READ_TIMEOUT)) {
             error = catchThrowableOfType(ToolException.class,
                     () -> tool.generate(GenerationRequest.of("job-1", backend.arguments()), ProgressListener.NONE));
         }

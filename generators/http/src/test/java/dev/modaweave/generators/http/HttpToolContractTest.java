@@ -22,7 +22,7 @@ class HttpToolContractTest {
         protected GeneratorTool createTool() {
             wm = Backends.startWireMock();
             fixture().happy().accept(wm);
-            return fixture().tool().apply(wm);
+            return fixture().build(wm);
         }
 
         @Override

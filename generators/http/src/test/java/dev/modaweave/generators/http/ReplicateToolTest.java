@@ -55,7 +55,7 @@ class ReplicateToolTest {
 
     private static ReplicateConfig.Builder config() {
         return Backends.testSettings(ReplicateConfig.builder(), wm).name("painter").model("acme/painter")
-                .readTimeout(Duration.ofSeconds(2)).preferWait(Duration.ofSeconds(1));
+                .preferWait(Duration.ofSeconds(1));
     }
 
     private static String prediction(String id, String status, String output, String logs) {
