@@ -70,6 +70,11 @@ public final class Automatic1111Tool implements GeneratorTool {
                 .build();
     }
 
+    /** The settings this tool was made with. */
+    public Automatic1111Config config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

@@ -104,6 +104,11 @@ public final class ComfyUiTool implements GeneratorTool {
                 .build();
     }
 
+    /** The settings this tool was made with. */
+    public ComfyUiConfig config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

@@ -61,6 +61,11 @@ public final class OpenAiImagesTool implements GeneratorTool {
                 .build();
     }
 
+    /** The settings this tool was made with. */
+    public OpenAiImagesConfig config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

@@ -42,6 +42,11 @@ public final class OpenAiSpeechTool implements GeneratorTool {
                 .build());
     }
 
+    /** The settings this tool was made with. */
+    public OpenAiSpeechConfig config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

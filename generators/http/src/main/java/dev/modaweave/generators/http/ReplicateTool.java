@@ -66,6 +66,11 @@ public final class ReplicateTool implements GeneratorTool {
                 .build());
     }
 
+    /** The settings this tool was made with. */
+    public ReplicateConfig config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

@@ -59,6 +59,11 @@ public final class StabilityTool implements GeneratorTool {
                 .build());
     }
 
+    /** The settings this tool was made with. */
+    public StabilityConfig config() {
+        return config;
+    }
+
     @Override
     public ToolDescriptor descriptor() {
         return support.descriptor();

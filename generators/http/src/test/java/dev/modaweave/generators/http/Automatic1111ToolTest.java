@@ -102,7 +102,7 @@ class Automatic1111ToolTest {
 
     @Test
     void progress_is_polled_while_the_generation_runs() {
-        wm.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img")).willReturn(okJson(images()).withFixedDelay(400)));
+        wm.stubFor(post(urlPathEqualTo("/sdapi/v1/txt2img")).willReturn(okJson(images()).withFixedDelay(800)));
         wm.stubFor(get(urlPathEqualTo("/sdapi/v1/progress"))
                 .willReturn(okJson("{\"progress\":0.5,\"state\":{\"sampling_step\":10,\"sampling_steps\":20}}")));
         List<String> reports = new CopyOnWriteArrayList<>();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -50,15 +50,29 @@ class HttpGeneratorsTest {
 
     @Test
     void the_settings_read_from_a_map_end_up_in_the_config_records() {
-        var config = new HashMap<String, Object>(Map.of("backend", "replicate", "model", "acme/painter", "apiKeyEnv", "MY_REPLICATE",
-                "readTimeout", "PT2M", "connectTimeout", 3, "maxDownloadBytes", "512KB", "allowPrivateAddresses", "true"));
-        var builder = ReplicateConfig.builder().model("acme/painter");
+        var config = Map.<String, Object>of("backend", "replicate", "model", "acme/painter", "apiKeyEnv", "MY_REPLICATE",
+                "readTimeout", "PT2M", "connectTimeout", 3, "pollInterval", "250ms", "maxDownloadBytes", "512KB",
+                "allowPrivateAddresses", "true", "output", "audio", "preferWait", "30s");
 
-        GeneratorTool tool = create(config, Path.of(""));
+        ReplicateConfig read = ((ReplicateTool) create(config, Path.of(""))).config();
 
-        assertThat(tool).isInstanceOf(ReplicateTool.class);
-        assertThat(builder.build().http().maxDownloadBytes()).isEqualTo(64L * 1024 * 1024);
-        assertThat(ApiKey.fromEnv("MY_REPLICATE", ENV::get).value()).contains("r8_secret_value");
+        assertThat(read.http().readTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(read.http().connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(read.http().pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(read.http().maxDownloadBytes()).isEqualTo(512 * 1024);
+        assertThat(read.http().allowPrivateAddresses()).isTrue();
+        assertThat(read.http().apiKey().value()).contains("r8_secret_value");
+        assertThat(read.http().apiKey().source()).contains("environment variable MY_REPLICATE");
+        assertThat(read.http().task()).isEqualTo("text-to-audio");
+        assertThat(read.preferWait()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void a_backend_s_default_key_variable_is_read_when_no_key_is_configured() {
+        var tool = (OpenAiSpeechTool) HttpGenerators.create(Map.of("backend", "openai-speech"),
+                name -> name.equals("OPENAI_API_KEY") ? "sk-from-env" : null, Path.of(""));
+
+        assertThat(tool.config().http().apiKey().value()).contains("sk-from-env");
     }
 
     @Test
