@@ -177,9 +177,9 @@ public final class ComfyUiTool implements GeneratorTool {
         GenerationRequest.InputArtifact input = support.input(request, "image");
         String mime = MediaTypes.normalize(input.artifact().mimeType());
         String extension = mime.substring(mime.indexOf('/') + 1).replace("jpeg", "jpg");
+        String digest = input.artifact().sha256().replaceAll("[^A-Za-z0-9]", "");
         Multipart form = new Multipart()
-                .file("image", "modaweave-" + input.artifact().sha256().substring(0, Math.min(16, input.artifact().sha256().length()))
-                        + "." + extension, mime, input.bytes())
+                .file("image", "modaweave-" + digest.substring(0, Math.min(16, digest.length())) + "." + extension, mime, input.bytes())
                 .field("type", "input")
                 .field("overwrite", "true");
         JsonNode uploaded = client.postMultipartJson(call, "/upload/image", form, Map.of());
