@@ -176,7 +176,7 @@ public final class ComfyUiTool implements GeneratorTool {
     private String upload(Call call, GenerationRequest request) {
         GenerationRequest.InputArtifact input = support.input(request, "image");
         String mime = MediaTypes.normalize(input.artifact().mimeType());
-        String extension = mime.substring(mime.indexOf('/') + 1).replace("jpeg", "jpg");
+        String extension = mime.substring(mime.indexOf('/') + 1).replace("jpeg", "jpg").replaceAll("[^a-z0-9]", "");
         String digest = input.artifact().sha256().replaceAll("[^A-Za-z0-9]", "");
         Multipart form = new Multipart()
                 .file("image", "modaweave-" + digest.substring(0, Math.min(16, digest.length())) + "." + extension, mime, input.bytes())
