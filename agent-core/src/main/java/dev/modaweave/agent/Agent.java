@@ -83,6 +83,22 @@ public final class Agent {
      * when the turn cannot start (invalid session id, a turn already running in the session)
      */
     public Future<JsonObject> turn(String sessionId, UserInput input, Consumer<JsonObject> events) {
+        return turn(sessionId, newTurnId(), input, events);
+    }
+
+    /** A fresh turn id: {@code t} followed by 16 hex digits. */
+    public static String newTurnId() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    }
+
+    /**
+     * Runs one turn with a turn id chosen by the caller (see {@link #newTurnId()}), so that it can be
+     * announced before the first event.
+     */
+    public Future<JsonObject> turn(String sessionId, String turnId, UserInput input, Consumer<JsonObject> events) {
+        if (turnId == null || !turnId.matches("[A-Za-z0-9_.]{1,64}")) {
+            return Future.failedFuture(new IllegalArgumentException("turn id " + turnId + " is invalid; use newTurnId()"));
+        }
         Promise<JsonObject> result = Promise.promise();
         context.runOnContext(v -> {
             Session session;
@@ -98,8 +114,7 @@ public final class Agent {
             }
             session.busy = true;
             session.touch(System.currentTimeMillis());
-            TurnRun run = new TurnRun(this, context, session, "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 16),
-                    input, events);
+            TurnRun run = new TurnRun(this, context, session, turnId, input, events);
             running.put(run.turnId(), run);
             run.start().onComplete(ar -> result.complete(ar.result()));
         });
