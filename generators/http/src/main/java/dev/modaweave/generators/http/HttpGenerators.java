@@ -7,10 +7,12 @@ import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,7 +35,29 @@ public final class HttpGenerators {
     public static final List<String> BACKENDS = List.of("automatic1111", "comfyui", "openai-images", "openai-speech",
             "replicate", "stability");
 
+    private static final List<String> COMMON = List.of("backend", "name", "task", "capacity", "baseUrl", "apiKey", "apiKeyEnv",
+            "connectTimeout", "readTimeout", "pollInterval", "generationTimeout", "maxDownloadBytes", "allowPrivateAddresses",
+            "allowedMediaHosts");
+    private static final Map<String, List<String>> SPECIFIC = Map.of(
+            "automatic1111", List.of("checkpoint", "sampler", "steps", "cfgScale", "width", "height", "negativePrompt"),
+            "comfyui", List.of("workflow", "output", "outputNode", "width", "height", "frames", "negativePrompt", "websocket"),
+            "openai-images", List.of("model", "size", "responseFormat", "quality"),
+            "openai-speech", List.of("model", "voice", "format"),
+            "replicate", List.of("model", "version", "output", "input", "promptInput", "imageInput", "preferWait"),
+            "stability", List.of("service", "outputFormat", "aspectRatio", "model"));
+
     private HttpGenerators() {
+    }
+
+    /** Every setting {@code backend} accepts, the common ones first. */
+    public static List<String> settingsOf(String backend) {
+        List<String> specific = SPECIFIC.get(backend);
+        if (specific == null) {
+            throw new IllegalArgumentException("unknown backend '" + backend + "'; it must be one of " + BACKENDS);
+        }
+        List<String> all = new ArrayList<>(COMMON);
+        all.addAll(specific);
+        return List.copyOf(all);
     }
 
     /** A tool from {@code config}, reading API keys from the process environment and workflow paths relative to the working directory. */
@@ -56,6 +80,13 @@ public final class HttpGenerators {
         if (backend == null || !BACKENDS.contains(backend)) {
             throw new IllegalArgumentException(label + ": setting 'backend' is " + (backend == null ? "missing" : "'" + backend + "'")
                     + "; it must be one of " + BACKENDS);
+        }
+        List<String> known = settingsOf(backend);
+        Set<String> unknown = new TreeSet<>(config.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(label + " (backend " + backend + "): unknown setting" + (unknown.size() > 1 ? "s " : " ")
+                    + unknown + "; known settings are " + known);
         }
         Settings s = new Settings(config, label + " (backend " + backend + ")");
         s.string("backend");
