@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Run a benchmark; each prints one JSON line per measurement.",
         subcommands = {
-                dev.modaweave.app.bench.BenchParserCommand.class
+                dev.modaweave.app.bench.BenchParserCommand.class,
+                dev.modaweave.app.bench.BenchDispatchCommand.class,
+                dev.modaweave.app.bench.BenchFailoverCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
                 ParseCommand.class,
+                dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })

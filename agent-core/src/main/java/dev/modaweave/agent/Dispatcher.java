@@ -266,6 +266,9 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void send(Job job) {
+        if (job.firstSent == 0) {
+            job.firstSent = System.currentTimeMillis();
+        }
         job.attempts++;
         long token = ++job.token;
         job.node = null;
@@ -335,6 +338,19 @@ public final class Dispatcher extends VerticleBase {
                 complete(job, reply.getString("artifactId"), reply.getJsonObject("artifact"), false);
             } else if (token == job.token) {
                 JsonObject e = reply.getJsonObject("error", new JsonObject());
+                if (refusedBeforeRunning(reply, e) && registry.isAvailable(job.tool) && withinBudget(job)) {
+                    // the worker was busy and never ran it: another worker (or this one, later) may take it
+                    releaseInFlight(job);
+                    job.attempts--;
+                    long resend = options.resendDelay().toMillis();
+                    long delay = Math.max(resend, Math.min(resend * 5, e.getLong("retryAfterMs", resend)));
+                    vertx.setTimer(delay, t -> {
+                        if (!job.isDone() && token == job.token) {
+                            send(job);
+                        }
+                    });
+                    return;
+                }
                 fail(job, error(e.getString("code", "failed"), e.getString("message", "the tool failed"),
                         e.getBoolean("retriable", false)).put("retryAfterMs", e.getLong("retryAfterMs")));
             }
@@ -352,8 +368,7 @@ public final class Dispatcher extends VerticleBase {
         }
         // the message never reached a worker (none registered, or its node is unreachable): not an attempt
         job.attempts--;
-        long elapsed = System.currentTimeMillis() - job.firstSent;
-        if (elapsed > options.attemptTimeout().toMillis() * options.maxAttempts()) {
+        if (!withinBudget(job)) {
             fail(job, error("unavailable", "no worker of '" + job.tool + "' could be reached for job " + job.jobId
                     + ": " + ar.cause().getMessage(), true));
             return;
@@ -363,6 +378,16 @@ public final class Dispatcher extends VerticleBase {
                 send(job);
             }
         });
+    }
+
+    private static boolean refusedBeforeRunning(JsonObject reply, JsonObject error) {
+        return reply.getInteger("attempts", 1) == 0 && error.getBoolean("retriable", false)
+                && "unavailable".equals(error.getString("code"));
+    }
+
+    /** Whether the job may still be resent: its whole budget is maxAttempts deadlines from its first send. */
+    private boolean withinBudget(Job job) {
+        return System.currentTimeMillis() - job.firstSent <= options.attemptTimeout().toMillis() * options.maxAttempts();
     }
 
     private void retryOrFail(Job job, String why) {
@@ -537,7 +562,7 @@ public final class Dispatcher extends VerticleBase {
         final String jobId;
         final Set<String> waitingOn = new LinkedHashSet<>();
         final List<Job> dependents = new ArrayList<>();
-        final long firstSent = System.currentTimeMillis();
+        long firstSent;
         String state = "pending";
         String tool;
         String node;
