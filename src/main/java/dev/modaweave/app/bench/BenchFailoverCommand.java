@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
         description = {
                 "Kill one of two worker processes with SIGKILL while jobs run; count completed, lost and duplicate jobs.",
                 "Prints {\"submitted\":…,\"completed\":…,\"lost\":…,\"duplicates\":…,\"recovery_ms\":…}, then",
-                "{\"breaker\":\"open\",\"calls\":…,\"worker_p50_ms\":…,\"worker_max_ms\":…,\"dispatch_p50_ms\":…,\"dispatch_max_ms\":…}",
+                "{\"breaker\":\"open\",\"calls\":…,\"worker_p50_ms\":…,\"worker_p99_ms\":…,\"worker_max_ms\":…,\"dispatch_p50_ms\":…,…}",
                 "for calls answered by an open circuit breaker (at the worker, and through the dispatcher)."})
 public final class BenchFailoverCommand implements Callable<Integer> {
 
@@ -97,7 +97,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
                 JsonObject e = m.body();
                 int i = Integer.parseInt(e.getString("turnId").substring(prefix.length()));
                 switch (e.getString("type")) {
-                    case "progress" -> {
+                    case "assigned", "progress" -> {
                         if (e.getString("node") != null) {
                             lastNode.put(i, e.getString("node"));
                         }
@@ -225,8 +225,10 @@ public final class BenchFailoverCommand implements Callable<Integer> {
             line.put("breaker", "open");
             line.put("calls", calls);
             line.put("worker_p50_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(atWorker, 50)));
+            line.put("worker_p99_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(atWorker, 99)));
             line.put("worker_max_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(atWorker, 100)));
             line.put("dispatch_p50_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(viaDispatcher, 50)));
+            line.put("dispatch_p99_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(viaDispatcher, 99)));
             line.put("dispatch_max_ms", BenchDispatchCommand.round(BenchDispatchCommand.percentile(viaDispatcher, 100)));
             return line;
         }

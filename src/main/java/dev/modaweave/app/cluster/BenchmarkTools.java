@@ -47,7 +47,7 @@ public final class BenchmarkTools {
     public static Optional<GeneratorTool> create(String name) {
         return switch (name) {
             case NOOP -> Optional.of(new Tool(descriptor(NOOP, 64, "returns a 1x1 PNG at once"), (r, p) -> png(r)));
-            case SLEEP -> Optional.of(new Tool(descriptor(SLEEP, 8, "sleeps 200-500 ms, then returns a 1x1 PNG"),
+            case SLEEP -> Optional.of(new Tool(descriptor(SLEEP, 16, "sleeps 200-500 ms, then returns a 1x1 PNG"),
                     BenchmarkTools::sleep));
             case FAIL -> Optional.of(new Tool(descriptor(FAIL, 8, "always fails as an unreachable backend would"), (r, p) -> {
                 throw new ToolUnavailableException("the benchmark backend is down (by design of " + FAIL + ")");

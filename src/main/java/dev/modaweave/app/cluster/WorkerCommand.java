@@ -79,7 +79,7 @@ public final class WorkerCommand implements Callable<Integer> {
         if (cluster) {
             ClusterSettings settings;
             try {
-                settings = new ClusterSettings(clusterName, host, port, members, Duration.ofSeconds(1), Duration.ofSeconds(5));
+                settings = new ClusterSettings(clusterName, host, port, members, Duration.ofSeconds(1), Duration.ofSeconds(4));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
