@@ -1,5 +1,7 @@
 package dev.modaweave.app;
 
+import dev.modaweave.app.tools.GenerateCommand;
+import dev.modaweave.app.tools.ToolsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,9 +15,12 @@ import picocli.CommandLine.Command;
         description = "Any-to-any multimodal generation: an LLM agent writes meta-responses that are "
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
+                dev.modaweave.app.run.RunCommand.class,
                 ParseCommand.class,
                 dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
+                ToolsCommand.class,
+                GenerateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

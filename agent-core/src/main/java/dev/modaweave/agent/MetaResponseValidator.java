@@ -105,7 +105,7 @@ public final class MetaResponseValidator {
 
         /**
          * Validates the next call. When the result is empty the call counts as accepted and later calls
-         * may refer to it.
+         * may refer to it. A rejected call's id may be used again by its corrected version (the repair round).
          */
         public List<ValidationError> accept(MetaResponse call) {
             List<ValidationError> errors = new ArrayList<>();
@@ -113,7 +113,7 @@ public final class MetaResponseValidator {
                 errors.add(new ValidationError(call.id(), ValidationError.Code.TOO_MANY_CALLS, "",
                         "this is call " + seen + " of the turn; at most " + limits.maxCalls() + " are allowed"));
             }
-            if (accepted.containsKey(call.id()) || rejected.contains(call.id())) {
+            if (accepted.containsKey(call.id())) {
                 errors.add(new ValidationError(call.id(), ValidationError.Code.DUPLICATE_ID, "",
                         "an earlier call already has the id '" + call.id() + "'; give every call its own id"));
             }
@@ -128,6 +128,7 @@ public final class MetaResponseValidator {
             }, "an earlier call of this turn or a known artifact"));
             if (errors.isEmpty()) {
                 accepted.put(call.id(), call);
+                rejected.remove(call.id());
             } else {
                 rejected.add(call.id());
             }

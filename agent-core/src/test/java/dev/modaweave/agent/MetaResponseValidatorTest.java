@@ -134,6 +134,15 @@ class MetaResponseValidatorTest {
     }
 
     @Test
+    void a_corrected_call_may_reuse_the_id_of_its_rejected_version_but_not_of_an_accepted_one() {
+        var turn = validator.startTurn(Map.of());
+        assertThat(turn.accept(call("img1", "text-to-image", "{}"))).isNotEmpty();
+        assertThat(turn.accept(call("img1", "text-to-image", "{\"prompt\":\"fixed\"}"))).isEmpty();
+        assertThat(turn.accept(call("img1", "text-to-image", "{\"prompt\":\"again\"}")))
+                .extracting(ValidationError::code).containsExactly(ValidationError.Code.DUPLICATE_ID);
+    }
+
+    @Test
     void a_reference_to_a_rejected_call_says_so() {
         var turn = validator.startTurn(Map.of());
         assertThat(turn.accept(call("img1", "text-to-image", "{}"))).isNotEmpty();

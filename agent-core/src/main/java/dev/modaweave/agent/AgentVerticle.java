@@ -1,0 +1,112 @@
+package dev.modaweave.agent;
+
+import dev.modaweave.tools.EventBusAddresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The agent's event-bus API on {@link EventBusAddresses#AGENT}.
+ *
+ * <p>Request {@code {"sessionId":…,"message":{"text":…,"media":["art_…"]}}}; the reply is
+ * {@code {"accepted":true,"sessionId":…,"turnId":…,"events":"modaweave.session.<sessionId>"}} or
+ * {@code {"accepted":false,"error":{"code":…,"message":…}}}. The turn's events are then published,
+ * in order and numbered by {@code seq}, on {@code modaweave.session.<sessionId>}: subscribe to it
+ * before sending the request. {@code {"action":"cancel","sessionId":…}} cancels the running turn.
+ */
+public final class AgentVerticle extends VerticleBase {
+
+    private final Agent agent;
+    private MessageConsumer<JsonObject> consumer;
+
+    public AgentVerticle(Agent agent) {
+        this.agent = Objects.requireNonNull(agent, "agent");
+    }
+
+    @Override
+    public Future<?> start() {
+        return agent.start().compose(a -> {
+            consumer = vertx.eventBus().consumer(EventBusAddresses.AGENT, this::onRequest);
+            return consumer.completion();
+        });
+    }
+
+    @Override
+    public Future<?> stop() {
+        return Future.all(consumer == null ? Future.succeededFuture() : consumer.unregister(), agent.close());
+    }
+
+    private void onRequest(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        if (body == null) {
+            message.reply(refusal("bad_request", "a request is a JSON object {sessionId, message:{text, media}}"));
+            return;
+        }
+        Object rawSession = body.getValue("sessionId");
+        if (!(rawSession instanceof String sessionId) || !Session.ID.matcher(sessionId).matches()) {
+            message.reply(refusal("bad_request", "sessionId must be a string of 1-128 letters, digits, '_', '-' or '.'"));
+            return;
+        }
+        String action = body.getValue("action") instanceof String a ? a : "turn";
+        if (action.equals("cancel")) {
+            agent.cancel(sessionId, body.getString("reason")).onComplete(ar ->
+                    message.reply(new JsonObject().put("sessionId", sessionId).put("cancelled", ar.succeeded() && ar.result())));
+            return;
+        }
+        if (!action.equals("turn")) {
+            message.reply(refusal("bad_request", "unknown action '" + action + "'; use turn (the default) or cancel"));
+            return;
+        }
+        UserInput input;
+        try {
+            input = input(body.getValue("message"));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            message.reply(refusal("bad_request", e.getMessage()));
+            return;
+        }
+        String turnId = Agent.newTurnId();
+        String address = EventBusAddresses.session(sessionId);
+        agent.turn(sessionId, turnId, input, event -> vertx.eventBus().publish(address, event)).onComplete(ar -> {
+            if (ar.failed()) {
+                String code = ar.cause() instanceof IllegalStateException ? "session_busy" : "bad_request";
+                message.reply(refusal(code, ar.cause().getMessage()));
+            }
+        });
+        message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turnId).put("events", address));
+    }
+
+    private static UserInput input(Object raw) {
+        if (!(raw instanceof JsonObject m)) {
+            throw new IllegalArgumentException("message must be an object {text, media}");
+        }
+        Object text = m.getValue("text");
+        if (text != null && !(text instanceof String)) {
+            throw new IllegalArgumentException("message.text must be a string");
+        }
+        Object media = m.getValue("media");
+        List<String> ids = new ArrayList<>();
+        if (media != null) {
+            if (!(media instanceof JsonArray array)) {
+                throw new IllegalArgumentException("message.media must be an array of artifact ids");
+            }
+            for (Object id : array) {
+                if (!(id instanceof String s)) {
+                    throw new IllegalArgumentException("message.media must hold artifact ids (strings)");
+                }
+                ids.add(s);
+            }
+        }
+        return new UserInput((String) text, ids);
+    }
+
+    private static JsonObject refusal(String code, String message) {
+        return new JsonObject().put("accepted", false).put("error", new JsonObject().put("code", code).put("message", message));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.modaweave.generators.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.InvalidArgumentsException;
+import dev.modaweave.tools.contract.GeneratorToolContract;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The contract and espeak-ng specifics; skipped on machines without espeak-ng. */
+class EspeakSpeechToolTest extends GeneratorToolContract {
+
+    @BeforeAll
+    static void requireEspeak() {
+        assumeTrue(Executables.find("espeak-ng").isPresent(), "espeak-ng is not installed");
+    }
+
+    @Override
+    protected GeneratorTool createTool() {
+        return LocalSpeechTool.espeak(Executables.find("espeak-ng").orElseThrow(), Duration.ofSeconds(60));
+    }
+
+    @Override
+    protected ObjectNode validArguments() {
+        return args("{\"text\":\"Hello from Modaweave.\",\"voice\":\"en-us\",\"rate\":180}");
+    }
+
+    @Override
+    protected List<ObjectNode> invalidArguments() {
+        return List.of(args("{}"), args("{\"text\":\"\"}"), args("{\"text\":\"hi\",\"voice\":\"--help\"}"),
+                args("{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}"), args("{\"text\":\"hi\",\"rate\":5}"),
+                args("{\"text\":\"hi\",\"speed\":100}"));
+    }
+
+    @Override
+    protected boolean deterministic() {
+        return true;
+    }
+
+    @Override
+    protected boolean cancellableDuringGeneration() {
+        return true;
+    }
+
+    @Test
+    void the_engine_is_espeak() {
+        assertThat(((LocalSpeechTool) tool()).engine()).isEqualTo("espeak-ng");
+        assertThat(generate(validArguments()).attributes()).containsEntry("engine", "espeak-ng").containsKey("durationMs");
+    }
+
+    @Test
+    void an_unknown_voice_is_an_invalid_argument_that_names_it() {
+        assertThatThrownBy(() -> generate(args("{\"text\":\"hi\",\"voice\":\"zz-zz\"}")))
+                .isInstanceOf(InvalidArgumentsException.class)
+                .hasMessageContaining("zz-zz").hasMessageContaining("espeak-ng --voices");
+    }
+
+    @Test
+    void shell_syntax_in_the_text_is_spoken_not_run(@TempDir Path dir) {
+        Path marker = dir.resolve("pwned");
+        var result = generate(args("{\"text\":\"$(touch " + marker + "); `touch " + marker + "` && touch " + marker + "\"}"));
+        assertThat(result.bytes()).isNotEmpty();
+        assertThat(Files.exists(marker)).isFalse();
+    }
+
+    @Test
+    void a_faster_rate_gives_shorter_speech() {
+        var slow = generate(args("{\"text\":\"one two three four five six\",\"rate\":100}"));
+        var fast = generate(args("{\"text\":\"one two three four five six\",\"rate\":400}"));
+        assertThat(((Number) fast.attributes().get("durationMs")).longValue())
+                .isLessThan(((Number) slow.attributes().get("durationMs")).longValue());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.modaweave.generators.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.contract.GeneratorToolContract;
+import org.junit.jupiter.api.Test;
+
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayInputStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PreviewAudioToolTest extends GeneratorToolContract {
+
+    @Override
+    protected GeneratorTool createTool() {
+        return new PreviewAudioTool();
+    }
+
+    @Override
+    protected ObjectNode validArguments() {
+        return args("{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":1.5}");
+    }
+
+    @Override
+    protected List<ObjectNode> invalidArguments() {
+        return List.of(args("{}"), args("{\"prompt\":\"x\",\"durationSeconds\":0}"), args("{\"prompt\":\"x\",\"durationSeconds\":600}"));
+    }
+
+    @Override
+    protected boolean deterministic() {
+        return true;
+    }
+
+    @Test
+    void the_wav_has_the_requested_length() throws Exception {
+        var result = generate(validArguments());
+        try (var in = AudioSystem.getAudioInputStream(new ByteArrayInputStream(result.bytes()))) {
+            assertThat(in.getFrameLength()).isEqualTo(Math.round(1.5 * PreviewAudioTool.SAMPLE_RATE));
+            assertThat(in.getFormat().getSampleRate()).isEqualTo(PreviewAudioTool.SAMPLE_RATE);
+        }
+        assertThat(result.attributes()).containsEntry("durationMs", 1500L);
+    }
+
+    @Test
+    void different_prompts_sound_different() {
+        assertThat(generate(args("{\"prompt\":\"birds at dawn\"}")).bytes())
+                .isNotEqualTo(generate(args("{\"prompt\":\"a thunderstorm\"}")).bytes());
+    }
+}

@@ -1,0 +1,121 @@
+package dev.modaweave.generators.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.MediaTypes;
+import dev.modaweave.tools.contract.GeneratorToolContract;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import javax.imageio.ImageIO;
+import java.io.ByteArrayInputStream;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The video preview both ways: MP4 through ffmpeg (when installed) and the JDK's animated GIF. */
+class PreviewVideoToolTest {
+
+    static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(
+            "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":6,\"fps\":6,\"width\":96,\"height\":64}");
+
+    static List<ObjectNode> invalid() {
+        return List.of((ObjectNode) dev.modaweave.tools.Json.parse("{}"),
+                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"width\":97}"),
+                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"frames\":1000}"));
+    }
+
+    @Nested
+    class WithFfmpeg extends GeneratorToolContract {
+
+        @BeforeAll
+        void requireFfmpeg() {
+            assumeTrue(Executables.find("ffmpeg").isPresent(), "ffmpeg is not installed");
+        }
+
+        @Override
+        protected GeneratorTool createTool() {
+            return new PreviewVideoTool(Executables.find("ffmpeg").orElseThrow(), Duration.ofMinutes(2));
+        }
+
+        @Override
+        protected ObjectNode validArguments() {
+            return VALID;
+        }
+
+        @Override
+        protected List<ObjectNode> invalidArguments() {
+            return invalid();
+        }
+
+        @Override
+        protected boolean deterministic() {
+            return true;
+        }
+
+        @Override
+        protected boolean cancellableDuringGeneration() {
+            return true;
+        }
+
+        @Test
+        void the_video_is_an_mp4() {
+            var result = generate(validArguments());
+            assertThat(result.mimeType()).isEqualTo("video/mp4");
+            assertThat(MediaTypes.sniff(result.bytes())).contains("video/mp4");
+            assertThat(result.attributes()).containsEntry("frames", 6).containsEntry("durationMs", 1000L);
+        }
+
+        @Test
+        void different_prompts_give_different_videos() {
+            ObjectNode other = VALID.deepCopy().put("prompt", "a city street at night");
+            assertThat(generate(other).bytes()).isNotEqualTo(generate(VALID).bytes());
+        }
+    }
+
+    @Nested
+    class WithoutFfmpeg extends GeneratorToolContract {
+
+        @Override
+        protected GeneratorTool createTool() {
+            return new PreviewVideoTool(null, Duration.ofMinutes(2));
+        }
+
+        @Override
+        protected ObjectNode validArguments() {
+            return VALID;
+        }
+
+        @Override
+        protected List<ObjectNode> invalidArguments() {
+            return invalid();
+        }
+
+        @Override
+        protected boolean deterministic() {
+            return true;
+        }
+
+        @Override
+        protected boolean cancellableDuringGeneration() {
+            return true;
+        }
+
+        @Test
+        void the_video_is_an_animated_gif_with_every_frame() throws Exception {
+            var result = generate(validArguments());
+            assertThat(result.mimeType()).isEqualTo("image/gif");
+            var reader = ImageIO.getImageReadersByFormatName("gif").next();
+            try (var in = ImageIO.createImageInputStream(new ByteArrayInputStream(result.bytes()))) {
+                reader.setInput(in);
+                assertThat(reader.getNumImages(true)).isEqualTo(6);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.modaweave.app.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code modaweave tools …}: inspect the generator tools this installation has. */
+@Command(name = "tools",
+        mixinStandardHelpOptions = true,
+        description = "Inspect the generator tools found on the class path.",
+        subcommands = {ToolsListCommand.class})
+public final class ToolsCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
