@@ -151,10 +151,11 @@ public final class ToolWorker extends VerticleBase {
             return;
         }
         active.put(call.jobId(), call);
-        call.accepted(controlAddress());
         if (resilience.tryEnterBulkhead()) {
             start(call);
         } else if (queue.size() < options.queueLimit()) {
+            // a call that starts at once says so with its "started" event; a queued one says where it waits
+            call.accepted(controlAddress());
             queue.add(call);
         } else {
             active.remove(call.jobId());
