@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Any-to-any multimodal generation: an LLM agent writes meta-responses that are "
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
+                dev.modaweave.app.run.RunCommand.class,
                 ParseCommand.class,
                 BenchCommand.class,
                 ToolsCommand.class,

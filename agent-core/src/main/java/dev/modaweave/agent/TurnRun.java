@@ -60,6 +60,7 @@ final class TurnRun {
     private final Map<String, String> jobToCall = new LinkedHashMap<>();
     private final StringBuilder visibleText = new StringBuilder();
     private final List<String> artifactIds = new ArrayList<>();
+    private final List<JsonObject> awaitingRepair = new ArrayList<>();
 
     private int round;
     private int repairsLeft;
@@ -537,13 +538,17 @@ final class TurnRun {
             }
         }
         if (r.failure != null) {
-            r.rejected.forEach(x -> emit(event(AgentEvents.CALL_REJECTED).mergeIn(x)));
+            settleRepairs(r);
+            r.rejected.forEach(x -> emit(event(AgentEvents.CALL_REJECTED).put("final", true).mergeIn(x)));
             finishFailed("llm_failed", describeFailure(r.failure));
             return;
         }
+        settleRepairs(r);
         boolean repair = !r.problems.isEmpty() && repairsLeft > 0 && round < agent.options().maxRounds();
         if (!r.problems.isEmpty() && !repair) {
             r.rejected.forEach(x -> emit(event(AgentEvents.CALL_REJECTED).put("final", true).mergeIn(x)));
+        } else if (repair) {
+            awaitingRepair.addAll(r.rejected);
         }
         boolean continueAfterCalls = !r.roundCalls.isEmpty() && round < agent.options().maxRounds();
         if (!repair && !continueAfterCalls) {
@@ -581,6 +586,26 @@ final class TurnRun {
             turnMessages.add(UserMessage.from(follow.toString()));
         }
         nextRound();
+    }
+
+    /**
+     * After a repair round: what it did not fix is rejected for good. A call counts as fixed when a call
+     * with its id was accepted; an unreadable block when the round produced any accepted call.
+     */
+    private void settleRepairs(Round r) {
+        if (awaitingRepair.isEmpty()) {
+            return;
+        }
+        Set<String> fixed = new HashSet<>();
+        r.roundCalls.forEach(c -> fixed.add(c.call.id()));
+        for (JsonObject rejected : awaitingRepair) {
+            String callId = rejected.getString("callId");
+            boolean isFixed = callId != null ? fixed.contains(callId) : !fixed.isEmpty();
+            if (!isFixed) {
+                emit(event(AgentEvents.CALL_REJECTED).put("final", true).mergeIn(rejected));
+            }
+        }
+        awaitingRepair.clear();
     }
 
     private String describeResult(Call c) {
