@@ -13,7 +13,7 @@ import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ModaweaveConfig;
-import dev.modaweave.generators.djl.TorchScriptTool;
+import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
@@ -110,8 +110,10 @@ public final class RunCommand implements Callable<Integer> {
 
         Vertx vertx = Vertx.vertx();
         List<GeneratorTool> tools = new ArrayList<>(ToolRegistry.loadServices(RunCommand.class.getClassLoader()));
-        for (String spec : config.tools().djl()) {
-            tools.add(TorchScriptTool.load(loaded.resolve(spec)));
+        try {
+            tools.addAll(ConfiguredTools.create(loaded));
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
         }
         try {
             ToolRegistry registry = ToolRegistry.create();
