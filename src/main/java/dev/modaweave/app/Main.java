@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 dev.modaweave.app.run.RunCommand.class,
                 ParseCommand.class,
+                dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
                 dev.modaweave.app.dataset.DatasetCommand.class,
                 ToolsCommand.class,
