@@ -1,20 +1,15 @@
 package dev.modaweave.app.run;
 
-import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentEvents;
-import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
 import dev.modaweave.agent.UserInput;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.runtime.AgentRuntime;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
-import dev.modaweave.tools.ToolRegistry;
-import dev.modaweave.tools.ToolWorker;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,29 +78,14 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException("cannot create the output directory " + out + ": " + e.getMessage());
         }
-        Path storePath = storeDir != null ? storeDir : Path.of(System.getProperty("user.home"), ".modaweave", "artifacts");
-        ArtifactStore store = FileSystemArtifactStore.open(storePath);
-        List<String> media = upload(store);
+        Path storePath = storeDir != null ? storeDir : AgentRuntime.defaultStoreRoot();
+        List<String> media = upload(FileSystemArtifactStore.open(storePath));
 
-        Vertx vertx = Vertx.vertx();
-        List<GeneratorTool> tools = ToolRegistry.loadServices(RunCommand.class.getClassLoader());
-        try {
-            ToolRegistry registry = ToolRegistry.create();
-            registry.attach(vertx).await(10, TimeUnit.SECONDS);
-            for (GeneratorTool tool : tools) {
-                registry.register(tool);
-                vertx.deployVerticle(ToolWorker.of(tool, store)).await(30, TimeUnit.SECONDS);
-            }
-            vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
-            Agent agent = Agent.builder().vertx(vertx).model(new DirectReplyModel(message)).catalog(registry).store(store)
-                    .build().start().await(10, TimeUnit.SECONDS);
-            EventPrinter printer = new EventPrinter(stdout, stderr, store, out, json);
-            JsonObject last = agent.turn("run", new UserInput(message, media), printer::print).await(30, TimeUnit.MINUTES);
+        try (AgentRuntime runtime = AgentRuntime.builder().storeRoot(storePath).start()) {
+            EventPrinter printer = new EventPrinter(stdout, stderr, runtime.store(), out, json);
+            JsonObject last = runtime.agent().turn("run", new UserInput(message, media), printer::print).await(30, TimeUnit.MINUTES);
             stdout.flush();
             return AgentEvents.TURN_DONE.equals(last.getString("type")) && printer.failures() == 0 ? 0 : 1;
-        } finally {
-            vertx.close().await(30, TimeUnit.SECONDS);
-            tools.forEach(GeneratorTool::close);
         }
     }
 
