@@ -114,8 +114,9 @@ final class ArtifactRoutes {
                 }
                 if (start >= size || start > end) {
                     response.putHeader("Content-Range", "bytes */" + size);
-                    throw new HttpError(416, "range_not_satisfiable", "the range '" + range + "' lies outside the artifact's "
-                            + size + " bytes");
+                    ctx.fail(new HttpError(416, "range_not_satisfiable", "the range '" + range + "' lies outside the artifact's "
+                            + size + " bytes"));
+                    return;
                 }
                 response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + end + "/" + size);
             }

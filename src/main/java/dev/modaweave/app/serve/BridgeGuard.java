@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The rules of the SockJS event-bus bridge, deny by default. Inbound, a client may only send to
  * {@code modaweave.agent} (no publish), and only for a session it owns; outbound, it may only register
- * for {@code modaweave.session.<id>} of a session it owns. A socket owns a session by being the first
+ * for {@code modaweave.session.<id>} of a session it owns. Refusals by these ownership rules reach the
+ * client as an {@code err} frame with body {@code rejected}, refusals by the address lists with
+ * {@code access_denied}. A socket owns a session by being the first
  * to use its id (sending a turn for it or registering for its events); sessions of the HTTP API and of
  * other sockets are refused. Everything else (tool addresses, the dispatcher, announcements) is refused
  * by the bridge's permitted-address lists.
@@ -52,12 +54,13 @@ final class BridgeGuard implements Handler<BridgeEvent> {
                 sockets.remove(event.socket());
                 event.complete(true);
             }
-            case SEND -> event.complete(EventBusAddresses.AGENT.equals(address(event)) && claim(event, sessionOf(event)));
-            case PUBLISH -> event.complete(false);
+            // Other addresses pass this hook and are refused by the permitted lists ("access_denied").
+            case SEND -> event.complete(!EventBusAddresses.AGENT.equals(address(event)) || claim(event, sessionOf(event)));
+            case PUBLISH -> event.complete(!EventBusAddresses.AGENT.equals(address(event)));
             case REGISTER -> {
                 String address = address(event);
-                event.complete(address != null && address.startsWith(SESSION_PREFIX)
-                        && claim(event, address.substring(SESSION_PREFIX.length())));
+                event.complete(address == null || !address.startsWith(SESSION_PREFIX)
+                        || claim(event, address.substring(SESSION_PREFIX.length())));
             }
             default -> event.complete(true);
         }
