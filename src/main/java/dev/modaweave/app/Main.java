@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 dev.modaweave.app.run.RunCommand.class,
                 dev.modaweave.app.serve.ServeCommand.class,
                 ParseCommand.class,
+                dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
                 ToolsCommand.class,
                 GenerateCommand.class,

@@ -274,6 +274,41 @@ class AgentTest {
     }
 
     @Test
+    void a_text_only_model_gets_uploaded_images_as_captions_from_a_captioning_tool(Vertx vertx) throws Exception {
+        ObjectNode schema = Json.object().put("type", "object");
+        schema.putObject("properties").set("image", ArgumentsSchema.artifactProperty(Modality.IMAGE, "the image"));
+        schema.putArray("required").add("image");
+        ToolDescriptor d = ToolDescriptor.builder().name("captioner").task("image-to-text").inputModalities(Modality.IMAGE)
+                .outputModality(Modality.TEXT).argumentsSchema(schema).build();
+        serve(vertx, new ScriptedTool(d, (r, p, n) -> dev.modaweave.tools.GenerationResult.of(
+                ("a lighthouse in a storm, " + r.inputs().get("image").bytes().length + " bytes").getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain")));
+        String upload = store.put(ScriptedTool.PNG, new dev.modaweave.tools.ArtifactStore.NewArtifact("image/png", java.util.Map.of(), "upload",
+                Json.object(), List.of())).id();
+        var model = new ScriptedStreamingModel((request, round) -> List.of(new Text(lastUserText(request.messages()))));
+
+        JsonObject last = agent(vertx, model).turn("s11", new UserInput("what is this?", List.of(upload)), events::add)
+                .await(20, TimeUnit.SECONDS);
+        assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
+        assertThat(lastUserText(model.requests.get(0).messages()))
+                .contains("what is this?")
+                .contains("[image " + upload + ": a lighthouse in a storm, " + ScriptedTool.PNG.length + " bytes]");
+    }
+
+    @Test
+    void a_multimodal_model_gets_uploaded_images_as_image_content(Vertx vertx) throws Exception {
+        String upload = store.put(ScriptedTool.PNG, new dev.modaweave.tools.ArtifactStore.NewArtifact("image/png", java.util.Map.of(), "upload",
+                Json.object(), List.of())).id();
+        var model = ScriptedStreamingModel.replies(5, "A tiny image.");
+        runTurnWith(agent(vertx, model, AgentOptions.defaults().withMultimodal(true)), "s12", new UserInput("describe", List.of(upload)));
+        UserMessage user = (UserMessage) model.requests.get(0).messages().get(model.requests.get(0).messages().size() - 1);
+        assertThat(user.contents()).anySatisfy(c -> assertThat(c).isInstanceOf(dev.langchain4j.data.message.ImageContent.class));
+    }
+
+    private JsonObject runTurnWith(Agent agent, String session, UserInput input) throws Exception {
+        return agent.turn(session, input, events::add).await(30, TimeUnit.SECONDS);
+    }
+
+    @Test
     void unknown_media_fails_the_turn_with_a_clear_error(Vertx vertx) throws Exception {
         var model = ScriptedStreamingModel.replies(5, "hi");
         String missing = "art_" + "c".repeat(26);

@@ -2,10 +2,16 @@ package dev.modaweave.app.runtime;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.agent.Agent;
+import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
 import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
+import dev.modaweave.agent.llm.ChatModels;
+import dev.modaweave.agent.llm.LlmConfig;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfiguredTools;
+import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
@@ -15,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -23,12 +30,13 @@ import java.util.function.UnaryOperator;
 
 /**
  * An embedded Modaweave node as the commands start it: a Vert.x instance (clustered when asked), the
- * {@link ToolRegistry}, one {@link ToolWorker} per generator tool found by the {@code ServiceLoader},
- * the {@link Dispatcher}, and the {@link Agent} over a chat model ({@link DirectReplyModel} when none
- * is given), optionally with its event-bus API ({@link AgentVerticle}). Closing stops all of it.
+ * {@link ToolRegistry}, one {@link ToolWorker} per generator tool (those found by the
+ * {@code ServiceLoader} plus the configured ones), the {@link Dispatcher}, and the {@link Agent} over a
+ * chat model ({@link DirectReplyModel} when none is configured), optionally with its event-bus API
+ * ({@link AgentVerticle}). Closing stops all of it.
  *
  * <pre>{@code
- * try (AgentRuntime runtime = AgentRuntime.builder().storeRoot(dir).start()) {
+ * try (AgentRuntime runtime = AgentRuntime.builder().config(ConfigLoader.load(null, System.getenv())).start()) {
  *     runtime.agent().turn("s1", UserInput.text("<meta>…</meta>"), event -> …);
  * }
  * }</pre>
@@ -111,13 +119,37 @@ public final class AgentRuntime implements AutoCloseable {
     /** Settings of an {@link AgentRuntime}; {@link #start()} brings it up and waits until it is ready. */
     public static final class Builder {
         private Path storeRoot;
+        private long storeMaxBytes = 10L << 30;
+        private Duration storeMaxAge = Duration.ofDays(30);
         private StreamingChatModel model;
+        private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
+        private final List<GeneratorTool> extraTools = new ArrayList<>();
         private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
         private ClusterSettings cluster;
         private boolean busApi;
 
         private Builder() {
+        }
+
+        /**
+         * Takes the store, the LLM, the agent's options and the configured tools from a configuration:
+         * the stand-in {@link DirectReplyModel} when its LLM is the embedded one. Settings given after
+         * this call win.
+         *
+         * @throws dev.modaweave.app.config.ConfigException when a configured tool or the LLM cannot be created
+         */
+        public Builder config(ConfigLoader.Loaded loaded) {
+            ModaweaveConfig config = loaded.config();
+            storeRoot = config.store().dir();
+            storeMaxBytes = config.store().maxBytes();
+            storeMaxAge = config.store().maxAge();
+            agentOptions = config.agent().toOptions(config.llm());
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? new DirectReplyModel() : ChatModels.streaming(config.llm());
+            extraTools.forEach(GeneratorTool::close);
+            extraTools.clear();
+            extraTools.addAll(ConfiguredTools.create(loaded));
+            return this;
         }
 
         /** The artifact store's directory (default {@link #defaultStoreRoot()}); a file-system store is opened there. */
@@ -132,7 +164,13 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
-        /** The tools this node serves; default every {@link GeneratorTool} provider on the class path. */
+        /** The agent's options; default {@link AgentOptions#defaults()}. */
+        public Builder agentOptions(AgentOptions options) {
+            this.agentOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The tools this node serves besides the configured ones; default every {@link GeneratorTool} provider on the class path. */
         public Builder tools(List<GeneratorTool> tools) {
             this.tools = List.copyOf(tools);
             return this;
@@ -163,8 +201,15 @@ public final class AgentRuntime implements AutoCloseable {
          */
         public AgentRuntime start() {
             Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
-            ArtifactStore artifacts = FileSystemArtifactStore.open(root);
-            List<GeneratorTool> served = tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader());
+            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
+            served.addAll(extraTools);
+            ArtifactStore artifacts;
+            try {
+                artifacts = FileSystemArtifactStore.builder(root).maxTotalBytes(storeMaxBytes).maxAge(storeMaxAge).build();
+            } catch (RuntimeException e) {
+                served.forEach(GeneratorTool::close);
+                throw new IllegalStateException(e.getMessage(), e);
+            }
             Vertx vertx;
             HazelcastClusterManager manager = null;
             try {
@@ -193,8 +238,12 @@ public final class AgentRuntime implements AutoCloseable {
                     workers.add(worker);
                 }
                 vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
-                Agent agent = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
-                        .catalog(registry).store(artifacts).build();
+                Agent.Builder agentBuilder = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
+                        .catalog(registry).store(artifacts);
+                if (agentOptions != null) {
+                    agentBuilder.options(agentOptions);
+                }
+                Agent agent = agentBuilder.build();
                 if (busApi) {
                     vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
                 } else {

@@ -1,6 +1,5 @@
 package dev.modaweave.app.serve;
 
-import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentEvents;
 import dev.modaweave.agent.Session;
@@ -71,22 +70,19 @@ final class ServeServer implements AutoCloseable {
     /**
      * Starts the runtime and the server and waits until it listens.
      *
-     * @param model the chat model, or null for the stand-in that runs the user's own meta-responses
+     * @param runtime the runtime's settings (model, tools, store limits); the store directory, the
+     *                cluster and the event-bus API are set here from {@code options}
      * @throws IllegalStateException when the runtime or the server cannot start, with the reason
      */
-    static ServeServer start(ServeOptions options, StreamingChatModel model) {
+    static ServeServer start(ServeOptions options, AgentRuntime.Builder runtime) {
         ServeMetrics metrics = new ServeMetrics();
-        AgentRuntime.Builder builder = AgentRuntime.builder().storeRoot(options.storeRoot()).busApi(true)
-                .toolDecorator(metrics::timed).cluster(options.cluster());
-        if (model != null) {
-            builder.model(model);
-        }
-        AgentRuntime runtime = builder.start();
-        ServeServer serve = new ServeServer(options, runtime, metrics);
+        AgentRuntime started = runtime.storeRoot(options.storeRoot()).busApi(true).toolDecorator(metrics::timed)
+                .cluster(options.cluster()).start();
+        ServeServer serve = new ServeServer(options, started, metrics);
         try {
             serve.listen();
         } catch (Exception e) {
-            runtime.close();
+            started.close();
             throw new IllegalStateException("cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage(), e);
         }
         return serve;

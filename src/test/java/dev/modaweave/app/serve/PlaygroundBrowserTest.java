@@ -1,5 +1,6 @@
 package dev.modaweave.app.serve;
 
+import dev.modaweave.app.runtime.AgentRuntime;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,7 +54,7 @@ class PlaygroundBrowserTest {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
 
-        try (ServeServer server = ServeServer.start(ServeOptions.local(0, dir.resolve("store")), null)) {
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, dir.resolve("store")), AgentRuntime.builder())) {
             String base = "http://127.0.0.1:" + server.port();
             ChromeDriver driver = new ChromeDriver(service, options);
             try {

@@ -1,5 +1,6 @@
 package dev.modaweave.app.serve;
 
+import dev.modaweave.app.runtime.AgentRuntime;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -42,7 +43,7 @@ class ServeLifecycleTest {
 
     @Test
     void with_a_token_the_api_needs_it_while_health_and_the_playground_stay_open(@TempDir Path store) throws Exception {
-        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store).withToken("s3cret-token"), null)) {
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store).withToken("s3cret-token"), AgentRuntime.builder())) {
             int port = server.port();
             assertThat(get(port, "/health").statusCode()).isEqualTo(200);
             assertThat(get(port, "/").body()).contains("Modaweave playground");
@@ -95,7 +96,7 @@ class ServeLifecycleTest {
     @Test
     void closing_refuses_new_turns_and_lets_the_running_one_finish(@TempDir Path store) throws Exception {
         HeldModel model = new HeldModel();
-        ServeServer server = ServeServer.start(ServeOptions.local(0, store), model);
+        ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder().model(model));
         int port = server.port();
         URI turns = URI.create("http://127.0.0.1:" + port + "/v1/turns");
         CompletableFuture<HttpResponse<Stream<String>>> running = http.sendAsync(HttpRequest.newBuilder(turns)

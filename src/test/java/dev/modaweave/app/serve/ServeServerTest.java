@@ -1,5 +1,6 @@
 package dev.modaweave.app.serve;
 
+import dev.modaweave.app.runtime.AgentRuntime;
 import dev.modaweave.tools.MediaTypes;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
@@ -43,7 +44,7 @@ class ServeServerTest {
 
     @BeforeAll
     static void start() {
-        server = ServeServer.start(ServeOptions.local(0, store).withMaxUploadBytes(1 << 20), null);
+        server = ServeServer.start(ServeOptions.local(0, store).withMaxUploadBytes(1 << 20), AgentRuntime.builder());
         base = "http://127.0.0.1:" + server.port();
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     }
