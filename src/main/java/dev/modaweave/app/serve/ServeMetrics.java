@@ -15,7 +15,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.json.JsonObject;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * turns and calls in flight, and HTTP requests. The names are listed in the README's Serve section.
  */
 final class ServeMetrics {
+
+    /** Histogram buckets sized for generations: from a cached preview to a long video. */
+    private static final java.time.Duration[] BUCKETS = java.util.stream.LongStream.of(50, 100, 250, 500, 1_000, 2_500, 5_000,
+            10_000, 30_000, 60_000, 120_000, 300_000).mapToObj(java.time.Duration::ofMillis).toArray(java.time.Duration[]::new);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** turnId → (callId → nanoTime of call_accepted). */
@@ -124,7 +127,7 @@ final class ServeMetrics {
 
     private Timer toolTimer(String tool, String outcome) {
         return Timer.builder("modaweave.tool.duration").description("Time spent in one attempt of a tool's generate")
-                .tag("tool", tool).tag("outcome", outcome).publishPercentileHistogram().register(registry);
+                .tag("tool", tool).tag("outcome", outcome).serviceLevelObjectives(BUCKETS).register(registry);
     }
 
     /** Observes one agent event of any turn (HTTP or bus). */
@@ -166,7 +169,7 @@ final class ServeMetrics {
         callsInFlight.decrementAndGet();
         String tool = event.getString("tool", event.getString("task", "unknown"));
         Timer.builder("modaweave.dispatch.latency").description("From a call's acceptance to its artifact or failure")
-                .tag("outcome", outcome).tag("tool", tool == null ? "unknown" : tool).publishPercentileHistogram()
+                .tag("outcome", outcome).tag("tool", tool == null ? "unknown" : tool).serviceLevelObjectives(BUCKETS)
                 .register(registry).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
@@ -185,10 +188,5 @@ final class ServeMetrics {
         Counter.builder("modaweave.http.requests").description("HTTP requests answered")
                 .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
                 .register(registry).increment();
-    }
-
-    /** Tags in use, for tests. */
-    Set<String> toolsWatched() {
-        return new HashSet<>(toolGauges);
     }
 }
