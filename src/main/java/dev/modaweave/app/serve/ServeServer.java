@@ -60,6 +60,7 @@ final class ServeServer implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private HttpServer server;
+    private Path uploads;
 
     private ServeServer(ServeOptions options, AgentRuntime runtime, ServeMetrics metrics) {
         this.options = options;
@@ -139,7 +140,8 @@ final class ServeServer implements AutoCloseable {
         router.get("/v1/tools").handler(this::tools);
         router.post("/v1/turns").handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes())).handler(this::turn);
         router.post("/v1/sessions/:id/cancel").handler(this::cancel);
-        router.post("/v1/artifacts").handler(BodyHandler.create(uploadsDirectory()).setBodyLimit(options.maxUploadBytes())
+        uploads = uploadsDirectory();
+        router.post("/v1/artifacts").handler(BodyHandler.create(uploads.toString()).setBodyLimit(options.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true)).handler(artifacts::upload);
         router.get("/v1/artifacts/:id/meta").handler(artifacts::meta);
         router.route("/v1/artifacts/:id").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(artifacts::download);
@@ -157,9 +159,9 @@ final class ServeServer implements AutoCloseable {
         return router;
     }
 
-    private String uploadsDirectory() {
+    private static Path uploadsDirectory() {
         try {
-            return Files.createTempDirectory("modaweave-uploads").toString();
+            return Files.createTempDirectory("modaweave-uploads");
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a directory for uploads in " + System.getProperty("java.io.tmpdir")
                     + ": " + e.getMessage(), e);
@@ -367,6 +369,17 @@ final class ServeServer implements AutoCloseable {
                 json(ctx, 200, new JsonObject().put("sessionId", sessionId).put("cancelled", cancelled))).onFailure(ctx::fail);
     }
 
+    private void deleteUploads() {
+        if (uploads == null) {
+            return;
+        }
+        try (var files = Files.walk(uploads)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.debug("cannot delete {}: {}", uploads, e.getMessage());
+        }
+    }
+
     // ---- shutdown -------------------------------------------------------------------------------
 
     /**
@@ -396,7 +409,11 @@ final class ServeServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("the HTTP server did not close cleanly: {}", e.getMessage());
         } finally {
-            runtime.close();
+            try {
+                runtime.close();
+            } finally {
+                deleteUploads();
+            }
         }
     }
 }
