@@ -94,7 +94,7 @@ class ServeLifecycleTest {
     }
 
     @Test
-    void closing_refuses_new_turns_and_lets_the_running_one_finish(@TempDir Path store) throws Exception {
+    void a_busy_session_is_refused_and_closing_refuses_new_turns_but_lets_the_running_one_finish(@TempDir Path store) throws Exception {
         HeldModel model = new HeldModel();
         ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder().model(model));
         int port = server.port();
@@ -103,6 +103,12 @@ class ServeLifecycleTest {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"a\",\"message\":{\"text\":\"hello\"}}")).build(),
                 HttpResponse.BodyHandlers.ofLines());
         model.held.get(60, TimeUnit.SECONDS);
+
+        HttpResponse<String> busy = http.send(HttpRequest.newBuilder(turns)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"a\",\"message\":{\"text\":\"me too\"}}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(busy.statusCode()).isEqualTo(409);
+        assertThat(new JsonObject(busy.body()).getJsonObject("error").getString("code")).isEqualTo("session_busy");
 
         CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
         JsonObject readiness;
