@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The server's Prometheus metrics, recorded with Micrometer: dispatch latency (from a call's
  * {@code call_accepted} event to its artifact or failure), tool durations and running calls (measured
- * around {@code generate}), each tool's breaker state, availability and announced in-flight calls,
+ * around {@code generate}), each tool's breaker state, availability, announced in-flight and queued calls,
  * turns and calls in flight, and HTTP requests. The names are listed in the README's Serve section.
  */
 final class ServeMetrics {
@@ -70,6 +70,11 @@ final class ServeMetrics {
                     .tag("tool", name).register(registry);
             Gauge.builder("modaweave.tool.available", () -> tools.isAvailable(name) ? 1 : 0)
                     .description("1 when calls to the tool can be served now").tag("tool", name).register(registry);
+            Gauge.builder("modaweave.tool.in.flight", () -> tools.inFlight(name))
+                    .description("Calls of the tool running or queued on its live workers, cluster-wide as announced")
+                    .tag("tool", name).register(registry);
+            Gauge.builder("modaweave.tool.queued", () -> tools.queued(name))
+                    .description("Calls of the tool waiting for a free slot, cluster-wide as announced").tag("tool", name).register(registry);
             Gauge.builder("modaweave.tool.load", () -> tools.load(name))
                     .description("Calls running or queued per slot of the tool's live workers, as announced")
                     .tag("tool", name).register(registry);

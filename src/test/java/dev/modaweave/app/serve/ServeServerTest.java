@@ -228,6 +228,8 @@ class ServeServerTest {
                 .contains("modaweave_tool_breaker_state{tool=")
                 .contains("modaweave_tool_running{tool=")
                 .contains("modaweave_tool_load{tool=")
+                .contains("modaweave_tool_queued{tool=")
+                .contains("modaweave_tool_in_flight{tool=")
                 .contains("modaweave_calls_in_flight")
                 .contains("modaweave_http_requests_total{method=\"POST\",route=\"/v1/turns\",status=\"200\"}");
     }
