@@ -309,6 +309,17 @@ class AgentTest {
     }
 
     @Test
+    void a_tool_that_joins_between_turns_is_in_the_next_turns_catalog(Vertx vertx) throws Exception {
+        var model = ScriptedStreamingModel.replies(5, "Hello.");
+        Agent agent = agent(vertx, model);
+        runTurn(agent, "s13", "hi");
+        serve(vertx, new ScriptedTool(ScriptedTool.descriptor("filmmaker", "text-to-video", 1), (r, p, n) -> ScriptedTool.png()));
+        runTurn(agent, "s13", "hi again");
+        assertThat(model.requests.get(0).messages().get(0).toString()).doesNotContain("filmmaker");
+        assertThat(model.requests.get(1).messages().get(0).toString()).contains("filmmaker").contains("text-to-video");
+    }
+
+    @Test
     void unknown_media_fails_the_turn_with_a_clear_error(Vertx vertx) throws Exception {
         var model = ScriptedStreamingModel.replies(5, "hi");
         String missing = "art_" + "c".repeat(26);
