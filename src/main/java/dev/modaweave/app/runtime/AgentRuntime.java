@@ -5,6 +5,7 @@ import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
 import dev.modaweave.agent.Dispatcher;
+import dev.modaweave.agent.InputProjector;
 import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.agent.llm.ChatModels;
@@ -122,6 +123,7 @@ public final class AgentRuntime implements AutoCloseable {
         private long storeMaxBytes = 10L << 30;
         private Duration storeMaxAge = Duration.ofDays(30);
         private StreamingChatModel model;
+        private LlmConfig.Projector projector;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
         private final List<GeneratorTool> extraTools = new ArrayList<>();
@@ -145,6 +147,7 @@ public final class AgentRuntime implements AutoCloseable {
             storeMaxBytes = config.store().maxBytes();
             storeMaxAge = config.store().maxAge();
             agentOptions = config.agent().toOptions(config.llm());
+            projector = config.llm().projector();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? new DirectReplyModel() : ChatModels.streaming(config.llm());
             extraTools.forEach(GeneratorTool::close);
             extraTools.clear();
@@ -242,6 +245,10 @@ public final class AgentRuntime implements AutoCloseable {
                         .catalog(registry).store(artifacts);
                 if (agentOptions != null) {
                     agentBuilder.options(agentOptions);
+                }
+                if (projector != null) {
+                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
+                            ? InputProjector.nativeContent(vertx, artifacts) : InputProjector.captions(vertx, artifacts));
                 }
                 Agent agent = agentBuilder.build();
                 if (busApi) {
