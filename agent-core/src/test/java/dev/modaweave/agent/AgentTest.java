@@ -331,6 +331,23 @@ class AgentTest {
     }
 
     @Test
+    void a_second_turn_in_a_busy_session_gets_one_clear_refusal(Vertx vertx) throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        Agent agent = Agent.builder().vertx(vertx).model(new ScriptedStreamingModel((request, round) -> List.of(new Await(hold))))
+                .catalog(registry).store(store).build();
+        vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+        JsonObject request = new JsonObject().put("sessionId", "busy").put("message", new JsonObject().put("text", "hi"));
+
+        JsonObject first = vertx.eventBus().<JsonObject>request(EventBusAddresses.AGENT, request).await(5, TimeUnit.SECONDS).body();
+        JsonObject second = vertx.eventBus().<JsonObject>request(EventBusAddresses.AGENT, request).await(5, TimeUnit.SECONDS).body();
+        hold.countDown();
+
+        assertThat(first.getBoolean("accepted")).isTrue();
+        assertThat(second.getBoolean("accepted")).isFalse();
+        assertThat(second.getJsonObject("error").getString("code")).isEqualTo("session_busy");
+    }
+
+    @Test
     void the_event_bus_api_announces_the_turn_and_publishes_numbered_events(Vertx vertx) throws Exception {
         var model = ScriptedStreamingModel.replies(4, "A fox: " + FOX);
         Agent agent = Agent.builder().vertx(vertx).model(model).catalog(registry).store(store).build();
