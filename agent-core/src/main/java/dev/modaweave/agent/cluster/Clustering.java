@@ -22,8 +22,21 @@ public final class Clustering {
     private Clustering() {
     }
 
-    /** A Hazelcast cluster manager for {@code settings}, not started. */
+    /** The common-pool parallelism Hazelcast's async callbacks need; see {@link #clusterManager}. */
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * A Hazelcast cluster manager for {@code settings}, not started.
+     *
+     * <p>On a machine with two cores the JDK's common pool has a parallelism of 1, and Hazelcast then
+     * runs every asynchronous callback (each cluster-map operation's completion) on a new thread.
+     * Unless the property is set already, this raises the common pool's parallelism to 4 before
+     * Hazelcast reads it; it only takes effect if nothing in the JVM used the common pool before.
+     */
     public static HazelcastClusterManager clusterManager(ClusterSettings settings) {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.phone.home.enabled", "false");
