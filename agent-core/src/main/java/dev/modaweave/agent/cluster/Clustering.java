@@ -34,9 +34,7 @@ public final class Clustering {
      * Hazelcast reads it; it only takes effect if nothing in the JVM used the common pool before.
      */
     public static HazelcastClusterManager clusterManager(ClusterSettings settings) {
-        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
-            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
-        }
+        prepareJvm();
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -62,6 +60,16 @@ public final class Clustering {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
         return new HazelcastClusterManager(config);
+    }
+
+    /**
+     * Raises the common pool's parallelism to at least 4 unless it is configured; call it first thing
+     * in a process that may join a cluster later (the pool's size is fixed when something first uses it).
+     */
+    public static void prepareJvm() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
     }
 
     /** Starts a clustered Vert.x node with {@code clusterManager}, its event bus on {@code settings.host()}. */
