@@ -265,6 +265,22 @@ public final class Dispatcher extends VerticleBase {
         return best.name();
     }
 
+    /** Sends the job again, unless an earlier attempt's result is already on record (its reply was lost). */
+    private void resend(Job job) {
+        long token = ++job.token;
+        ledger.get(job.jobId).onComplete(found -> {
+            if (job.isDone() || token != job.token) {
+                return;
+            }
+            JobRecord record = found.succeeded() ? found.result() : null;
+            if (record != null && record.artifactId() != null) {
+                complete(job, record.artifactId(), record.artifact(), true);
+            } else {
+                send(job);
+            }
+        });
+    }
+
     private void send(Job job) {
         if (job.firstSent == 0) {
             job.firstSent = System.currentTimeMillis();
@@ -283,6 +299,15 @@ public final class Dispatcher extends VerticleBase {
             if (!job.isDone() && token == job.token) {
                 job.recorded = true;
                 ledger.put(record(job, "running"));
+            }
+        });
+        vertx.setTimer(options.ackTimeout().toMillis(), t -> {
+            if (!job.isDone() && token == job.token && job.node == null) {
+                // every worker that receives a call answers or reports it at once: this one was lost
+                LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, options.ackTimeout().toMillis());
+                releaseInFlight(job);
+                job.attempts--;
+                resend(job);
             }
         });
         JsonObject request = new JsonObject()
@@ -344,6 +369,7 @@ public final class Dispatcher extends VerticleBase {
             JsonObject reply = ar.result().body();
             if (reply.getBoolean("ok", false)) {
                 job.node = reply.getString("node", job.node);
+                job.recordedByWorker = reply.getBoolean("recorded", false);
                 complete(job, reply.getString("artifactId"), reply.getJsonObject("artifact"), false);
             } else if (token == job.token) {
                 JsonObject e = reply.getJsonObject("error", new JsonObject());
@@ -355,7 +381,7 @@ public final class Dispatcher extends VerticleBase {
                     long delay = Math.max(resend, Math.min(resend * 5, e.getLong("retryAfterMs", resend)));
                     vertx.setTimer(delay, t -> {
                         if (!job.isDone() && token == job.token) {
-                            send(job);
+                            resend(job);
                         }
                     });
                     return;
@@ -384,7 +410,7 @@ public final class Dispatcher extends VerticleBase {
         }
         vertx.setTimer(options.resendDelay().toMillis(), t -> {
             if (!job.isDone() && token == job.token) {
-                send(job);
+                resend(job);
             }
         });
     }
@@ -402,7 +428,7 @@ public final class Dispatcher extends VerticleBase {
     private void retryOrFail(Job job, String why) {
         if (job.attempts < options.maxAttempts()) {
             LOG.info("{}; sending it again (attempt {} of {})", why, job.attempts + 1, options.maxAttempts());
-            send(job);
+            resend(job);
         } else {
             fail(job, error("timeout", why + "; gave up after " + job.attempts + " attempts", true));
         }
@@ -436,8 +462,7 @@ public final class Dispatcher extends VerticleBase {
             if (!job.isDone() && node.equals(job.node)) {
                 LOG.info("the worker of job {} was on node {}, which left; sending the job again", job.jobId, node);
                 releaseInFlight(job);
-                job.token++;
-                send(job);
+                resend(job);
             }
         }
     }
@@ -448,7 +473,7 @@ public final class Dispatcher extends VerticleBase {
         job.artifactId = artifactId;
         job.artifact = artifact;
         running.remove(job.jobId);
-        if (!reused) {
+        if (!reused && !job.recordedByWorker) {
             ledger.put(record(job, "completed"));
         }
         emit(job.turn, outcome(job, "completed").put("reused", reused));
@@ -593,6 +618,7 @@ public final class Dispatcher extends VerticleBase {
         long deadline;
         boolean countedInFlight;
         boolean recorded;
+        boolean recordedByWorker;
         String artifactId;
         JsonObject artifact;
         JsonObject error;
@@ -616,11 +642,13 @@ public final class Dispatcher extends VerticleBase {
      * @param maxAttempts     attempts per job that reached a worker or missed their deadline
      * @param resendDelay     wait before resending a job that reached no worker
      * @param recordRetention how long job records stay in the cluster map
+     * @param ackTimeout      a job no worker acknowledged this long after it was sent is presumed lost
+     *                        (sent to a node that just died) and sent again
      * @param recordNodeAfter a job still running this long after it was sent gets a {@code running} record
      *                        (with its worker's node once known); shorter jobs get one write, when they end
      */
     public record Options(TurnLimits limits, Duration attemptTimeout, int maxAttempts, Duration resendDelay,
-                          Duration recordRetention, Duration recordNodeAfter) {
+                          Duration recordRetention, Duration ackTimeout, Duration recordNodeAfter) {
 
         public Options {
             Objects.requireNonNull(limits, "limits");
@@ -636,6 +664,9 @@ public final class Dispatcher extends VerticleBase {
             if (recordRetention == null || recordRetention.isNegative() || recordRetention.isZero()) {
                 throw new IllegalArgumentException("recordRetention must be positive, got " + recordRetention);
             }
+            if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
+                throw new IllegalArgumentException("ackTimeout must be positive, got " + ackTimeout);
+            }
             if (recordNodeAfter == null || recordNodeAfter.isNegative() || recordNodeAfter.isZero()) {
                 throw new IllegalArgumentException("recordNodeAfter must be positive, got " + recordNodeAfter);
             }
@@ -647,7 +678,7 @@ public final class Dispatcher extends VerticleBase {
 
         /**
          * Defaults: {@link TurnLimits#defaults()}, 5 min per attempt, 3 attempts, 200 ms resend delay, 24 h records,
-         * running records written after 100 ms.
+         * 5 s to acknowledge, running records written after 100 ms.
          */
         public static final class Builder {
             private TurnLimits limits = TurnLimits.defaults();
@@ -655,6 +686,7 @@ public final class Dispatcher extends VerticleBase {
             private int maxAttempts = 3;
             private Duration resendDelay = Duration.ofMillis(200);
             private Duration recordRetention = Duration.ofHours(24);
+            private Duration ackTimeout = Duration.ofSeconds(5);
             private Duration recordNodeAfter = Duration.ofMillis(100);
 
             public Builder limits(TurnLimits limits) { this.limits = limits; return this; }
@@ -662,10 +694,11 @@ public final class Dispatcher extends VerticleBase {
             public Builder maxAttempts(int attempts) { this.maxAttempts = attempts; return this; }
             public Builder resendDelay(Duration delay) { this.resendDelay = delay; return this; }
             public Builder recordRetention(Duration retention) { this.recordRetention = retention; return this; }
+            public Builder ackTimeout(Duration timeout) { this.ackTimeout = timeout; return this; }
             public Builder recordNodeAfter(Duration after) { this.recordNodeAfter = after; return this; }
 
             public Options build() {
-                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, recordNodeAfter);
+                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, ackTimeout, recordNodeAfter);
             }
         }
     }

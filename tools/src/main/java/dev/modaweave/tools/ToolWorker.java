@@ -41,6 +41,7 @@ public final class ToolWorker extends VerticleBase {
     private MessageConsumer<JsonObject> callConsumer;
     private MessageConsumer<JsonObject> discoverConsumer;
     private MessageConsumer<JsonObject> controlConsumer;
+    private dev.modaweave.tools.internal.JobResults results;
     private final java.util.Map<String, ToolCall> active = new java.util.HashMap<>();
     private long announceTimer = -1;
     private int running;
@@ -84,11 +85,15 @@ public final class ToolWorker extends VerticleBase {
         resilience = new ToolResilience(descriptor, options, () -> context.runOnContext(v -> announce()));
         executor = vertx.createSharedWorkerExecutor("modaweave-tool-" + descriptor.name() + "-" + workerId,
                 descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-        callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
-        discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
-        controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
-        announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
-        return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion())
+        return dev.modaweave.tools.internal.JobResults.forVertx(vertx)
+                .compose(r -> {
+                    results = r;
+                    callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
+                    discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
+                    controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
+                    announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
+                    return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion());
+                })
                 .onSuccess(v -> announce());
     }
 
@@ -167,7 +172,7 @@ public final class ToolWorker extends VerticleBase {
 
     private void start(ToolCall call) {
         running++;
-        call.run(tool, schema, store, resilience, executor, controlAddress()).onComplete(done -> {
+        call.run(tool, schema, store, resilience, executor, controlAddress(), results).onComplete(done -> {
             active.remove(call.jobId());
             running--;
             resilience.leaveBulkhead();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public interface JobLedger {
 
     /** The map's name in the cluster. */
-    String MAP_NAME = "modaweave.jobs";
+    String MAP_NAME = dev.modaweave.tools.internal.JobResults.MAP_NAME;
 
     Future<JobRecord> get(String jobId);
 

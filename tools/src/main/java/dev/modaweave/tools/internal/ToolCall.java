@@ -61,10 +61,13 @@ public final class ToolCall {
     private String controlAddress;
     private int attempts;
     private boolean replied;
+    private final int dispatchAttempt;
+    private JobResults results;
 
-    private ToolCall(Message<JsonObject> message, String jobId, ObjectNode args, String events, ToolDescriptor descriptor,
-                     ToolWorker.Options options, String workerId, Vertx vertx, Context context) {
+    private ToolCall(Message<JsonObject> message, String jobId, ObjectNode args, String events, int dispatchAttempt,
+                     ToolDescriptor descriptor, ToolWorker.Options options, String workerId, Vertx vertx, Context context) {
         this.message = message;
+        this.dispatchAttempt = dispatchAttempt;
         this.jobId = jobId;
         this.args = args;
         this.events = events;
@@ -96,8 +99,8 @@ public final class ToolCall {
         }
         ObjectNode args = rawArgs == null ? Json.object() : (ObjectNode) Json.parse(((JsonObject) rawArgs).encode());
         Object events = body.getValue("events");
-        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null, descriptor, options,
-                workerId, vertx, context);
+        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null,
+                body.getValue("attempt") instanceof Number n ? n.intValue() : 1, descriptor, options, workerId, vertx, context);
         call.cancelConsumer = vertx.eventBus().<JsonObject>localConsumer(EventBusAddresses.cancel(jobId),
                 m -> call.cancellation.cancel(reasonOf(m.body())));
         return call;
@@ -137,12 +140,32 @@ public final class ToolCall {
     }
 
     public Future<Void> run(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
-                            WorkerExecutor executor, String control) {
+                            WorkerExecutor executor, String control, JobResults jobResults) {
         this.controlAddress = control;
+        this.results = jobResults;
+        if (results != null && dispatchAttempt > 1) {
+            // sent again: an earlier attempt may have finished on a worker whose reply was lost
+            results.completed(jobId).onComplete(found -> {
+                JsonObject record = found.succeeded() ? found.result() : null;
+                if (record != null) {
+                    reply(base(true).put("artifactId", record.getString("artifactId"))
+                            .put("artifact", record.getJsonObject("artifact")).put("reused", true).put("recorded", true));
+                } else {
+                    generate(tool, schema, store, resilience, executor);
+                }
+            });
+            return done.future();
+        }
+        generate(tool, schema, store, resilience, executor);
+        return done.future();
+    }
+
+    private void generate(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
+                          WorkerExecutor executor) {
         List<ArgumentsSchema.Violation> violations = schema.validate(args);
         if (!violations.isEmpty()) {
             fail(new InvalidArgumentsException("arguments for '" + descriptor.name() + "' are invalid: " + violations));
-            return done.future();
+            return;
         }
         publish("started", 0, "");
         if (vertx.isClustered()) {
@@ -157,7 +180,6 @@ public final class ToolCall {
             });
         }
         attempt(tool, schema, store, resilience, executor, resilience.retryContext());
-        return done.future();
     }
 
     private void attempt(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
@@ -190,9 +212,16 @@ public final class ToolCall {
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        reply(base(true)
+                        JsonObject ok = base(true)
                                 .put("artifactId", artifact.id())
-                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact)))));
+                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+                        if (results == null) {
+                            reply(ok);
+                        } else {
+                            // recorded before the reply: if the reply is lost with this node, the result is not
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact)
+                                    .onComplete(w -> reply(ok.put("recorded", w.succeeded())));
+                        }
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
