@@ -23,6 +23,7 @@ public final class Clustering {
     }
 
     /** The common-pool parallelism Hazelcast's async callbacks need; see {@link #clusterManager}. */
+    private static final String VERTX_NODE_ID = "__vertx.nodeId";
     private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
 
     /**
@@ -91,7 +92,9 @@ public final class Clustering {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                registry.nodeLeft(event.getMember().getUuid().toString());
+                // Vert.x names a node by its own id, kept as a member attribute, not by the member's UUID
+                String nodeId = event.getMember().getAttribute(VERTX_NODE_ID);
+                registry.nodeLeft(nodeId != null ? nodeId : event.getMember().getUuid().toString());
             }
         });
     }

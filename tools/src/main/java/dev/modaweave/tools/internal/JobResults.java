@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Job results in the cluster-wide map where the dispatcher keeps its job records. A worker writes the
- * result there before it replies, so a job whose reply was lost with its node is answered from the
- * map instead of being generated again; a worker given a job that already has a result answers with it.
+ * result there as it replies, so a job whose reply was lost with its node is, most of the time, answered
+ * from the map instead of being generated again; a worker given a resent job that already has a result
+ * answers with it.
  */
 public final class JobResults {
 

@@ -215,13 +215,12 @@ public final class ToolCall {
                         JsonObject ok = base(true)
                                 .put("artifactId", artifact.id())
                                 .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
-                        if (results == null) {
-                            reply(ok);
-                        } else {
-                            // recorded before the reply: if the reply is lost with this node, the result is not
-                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact)
-                                    .onComplete(w -> reply(ok.put("recorded", w.succeeded())));
+                        if (results != null) {
+                            // recorded alongside the reply: if the reply is lost with this node, the record
+                            // may still tell a resend that the job is done
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
                         }
+                        reply(ok);
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
