@@ -65,6 +65,7 @@ public final class Dispatcher extends VerticleBase {
     private MessageConsumer<JsonObject> dispatchConsumer;
     private MessageConsumer<JsonObject> eventsConsumer;
     private Runnable nodeLeftRegistration;
+    private long suspectUntil;
 
     private Dispatcher(ToolRegistry registry, Options options) {
         this.registry = registry;
@@ -289,7 +290,8 @@ public final class Dispatcher extends VerticleBase {
         long token = ++job.token;
         job.node = null;
         job.control = null;
-        job.deadline = System.currentTimeMillis() + options.attemptTimeout().toMillis();
+        job.sentAt = System.currentTimeMillis();
+        job.deadline = job.sentAt + options.attemptTimeout().toMillis();
         running.put(job.jobId, job);
         inFlightByTool.merge(job.tool, 1, Integer::sum);
         job.countedInFlight = true;
@@ -301,10 +303,13 @@ public final class Dispatcher extends VerticleBase {
                 ledger.put(record(job, "running"));
             }
         });
-        vertx.setTimer(options.ackTimeout().toMillis(), t -> {
+        long ackTimeout = job.sentAt < suspectUntil
+                ? Math.min(options.ackTimeout().toMillis(), options.resendDelay().toMillis() * 5)
+                : options.ackTimeout().toMillis();
+        vertx.setTimer(ackTimeout, t -> {
             if (!job.isDone() && token == job.token && job.node == null) {
                 // every worker that receives a call answers or reports it at once: this one was lost
-                LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, options.ackTimeout().toMillis());
+                LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, ackTimeout);
                 releaseInFlight(job);
                 job.attempts--;
                 resend(job);
@@ -458,6 +463,22 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void nodeLeft(String node) {
+        // calls sent just before the node's subscriptions were dropped may have gone to it and been lost on the
+        // way; a live worker acknowledges within milliseconds, so what is still unacknowledged a moment later
+        // is sent again without waiting for the acknowledgement timeout
+        long leftAt = System.currentTimeMillis();
+        // until the bus has dropped the node's subscriptions, calls may still be routed to it
+        suspectUntil = leftAt + options.ackTimeout().toMillis();
+        vertx.setTimer(options.resendDelay().toMillis() * 5, t -> {
+            for (Job job : new ArrayList<>(running.values())) {
+                if (!job.isDone() && job.node == null && job.sentAt <= leftAt) {
+                    LOG.info("job {} was sent as node {} left and no worker acknowledged it; sending it again", job.jobId, node);
+                    releaseInFlight(job);
+                    job.attempts--;
+                    resend(job);
+                }
+            }
+        });
         for (Job job : new ArrayList<>(running.values())) {
             if (!job.isDone() && node.equals(job.node)) {
                 LOG.info("the worker of job {} was on node {}, which left; sending the job again", job.jobId, node);
@@ -615,6 +636,7 @@ public final class Dispatcher extends VerticleBase {
         String control;
         int attempts;
         long token;
+        long sentAt;
         long deadline;
         boolean countedInFlight;
         boolean recorded;

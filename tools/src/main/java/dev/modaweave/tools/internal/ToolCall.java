@@ -61,6 +61,7 @@ public final class ToolCall {
     private String controlAddress;
     private int attempts;
     private boolean replied;
+    private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
     private final int dispatchAttempt;
     private JobResults results;
 
@@ -205,22 +206,24 @@ public final class ToolCall {
                     GenerationResult result = tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
                     generated[0] = System.nanoTime();
                     // stored on the same thread: one hand-over less between threads per call
-                    return store(result, schema, store);
+                    Artifact artifact = store(result, schema, store);
+                    if (!attemptCancellation.isCancelled()) {
+                        // answered from this thread, at once: the less time between storing a result and
+                        // telling anyone, the less is lost if this node dies in between
+                        JsonObject ok = success(artifact);
+                        if (results != null) {
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
+                        }
+                        answer(ok);
+                    }
+                    return artifact;
                 }, false).toCompletionStage())
                 .whenComplete((artifact, error) -> context.runOnContext(v -> {
                     long nanos = (generated[0] != 0 ? generated[0] : System.nanoTime()) - start;
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        JsonObject ok = base(true)
-                                .put("artifactId", artifact.id())
-                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
-                        if (results != null) {
-                            // recorded alongside the reply: if the reply is lost with this node, the record
-                            // may still tell a resend that the job is done
-                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
-                        }
-                        reply(ok);
+                        reply(success(artifact));
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
@@ -306,12 +309,25 @@ public final class ToolCall {
                 .put("attempts", attempts);
     }
 
+    private JsonObject success(Artifact artifact) {
+        return base(true).put("artifactId", artifact.id())
+                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+    }
+
+    /** Sends the reply once, from any thread. */
+    private void answer(JsonObject body) {
+        if (answered.compareAndSet(false, true)) {
+            message.reply(body);
+        }
+    }
+
+    /** Replies (unless already answered) and ends the call; on the worker's context. */
     private void reply(JsonObject body) {
         if (replied) {
             return;
         }
         replied = true;
-        message.reply(body);
+        answer(body);
         cancelConsumer.unregister();
         if (clusterCancelConsumer != null) {
             clusterCancelConsumer.unregister();
