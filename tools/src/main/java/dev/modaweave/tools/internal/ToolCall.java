@@ -213,6 +213,7 @@ public final class ToolCall {
                         JsonObject ok = success(artifact);
                         if (results != null) {
                             results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
+                            ok.put("recorded", true);
                         }
                         answer(ok);
                     }
