@@ -37,6 +37,73 @@ class RunCommandTest {
         assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("turn_done");
     }
 
+    private static String sse(String... deltas) {
+        StringBuilder sb = new StringBuilder();
+        for (String d : deltas) {
+            var chunk = Json.object().put("id", "c1").put("object", "chat.completion.chunk").put("created", 1).put("model", "m");
+            var choice = chunk.putArray("choices").addObject().put("index", 0);
+            choice.putObject("delta").put("content", d);
+            choice.putNull("finish_reason");
+            sb.append("data: ").append(Json.write(chunk)).append("\n\n");
+        }
+        var last = Json.object().put("id", "c1").put("object", "chat.completion.chunk").put("created", 1).put("model", "m");
+        var choice = last.putArray("choices").addObject().put("index", 0);
+        choice.putObject("delta");
+        choice.put("finish_reason", "stop");
+        sb.append("data: ").append(Json.write(last)).append("\n\ndata: [DONE]\n\n");
+        return sb.toString();
+    }
+
+    @Test
+    void with_an_llm_configured_the_message_is_a_request_to_it() throws Exception {
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+        server.start();
+        try {
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+                    .inScenario("turn").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withHeader("Content-Type", "text/event-stream")
+                            .withBody(sse("Here you go: <meta>{\"id\":\"img1\",\"task\":\"text-to-image\",", "\"args\":{\"prompt\":\"a fox\"}}</meta>")))
+                    .willSetStateTo("continued"));
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+                    .inScenario("turn").whenScenarioStateIs("continued")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withHeader("Content-Type", "text/event-stream")
+                            .withBody(sse(" Enjoy!"))));
+            Path config = dir.resolve("modaweave.yaml");
+            Files.writeString(config, "llm:\n  provider: openai\n  baseUrl: http://127.0.0.1:" + server.port() + "/v1\n  model: m\n  maxRetries: 0\n");
+
+            var result = CliRunner.run("run", "paint a fox", "--config", config.toString(),
+                    "--out", dir.resolve("out").toString(), "--store", dir.resolve("store").toString());
+
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(result.out()).contains("Here you go:").contains("[image]").contains("Enjoy!");
+            assertThat(server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions")))).hasSize(2);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void a_bad_configuration_file_exits_two_naming_the_key() throws Exception {
+        Path config = dir.resolve("bad.yaml");
+        Files.writeString(config, "agent:\n  maxRound: 3\n");
+        var result = CliRunner.run("run", "Modality: [IMAGE] Prompt: x", "--config", config.toString(),
+                "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("agent.maxRound");
+    }
+
+    @Test
+    void a_bad_tool_entry_in_the_configuration_is_named() throws Exception {
+        Path config = dir.resolve("tools.yaml");
+        Files.writeString(config, "tools:\n  http:\n    - backend: dalle-nine\n      name: x\n");
+        var result = CliRunner.run("run", "Modality: [IMAGE] Prompt: x", "--config", config.toString(),
+                "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("tools.http[0]").contains("dalle-nine");
+    }
+
     @Test
     void a_message_without_meta_responses_is_refused_with_an_example() {
         var result = CliRunner.run("run", "paint a fox", "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString());

@@ -1,0 +1,189 @@
+package dev.modaweave.app.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.modaweave.agent.AgentOptions;
+import dev.modaweave.agent.TurnLimits;
+import dev.modaweave.agent.llm.LlmConfig;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The application's configuration: one YAML file ({@code modaweave.yaml}), every key optional with
+ * a default that works offline. Sections: {@code llm}, {@code agent}, {@code store}, {@code server},
+ * {@code cluster}, {@code tools}. The keys are documented in the README's "Configuration" section.
+ *
+ * @param llm     the LLM the agent runs over (default: the embedded planner)
+ * @param agent   turn limits and rounds
+ * @param store   where artifacts live and how long
+ * @param server  the HTTP server of {@code serve}
+ * @param cluster Hazelcast clustering
+ * @param tools   generator tools that need configuration (HTTP backends, TorchScript models)
+ */
+public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server server, Cluster cluster, Tools tools) {
+
+    public ModaweaveConfig {
+        llm = llm == null ? LlmConfig.defaults() : llm;
+        agent = agent == null ? Agent.DEFAULTS : agent;
+        store = store == null ? Store.defaults() : store;
+        server = server == null ? Server.DEFAULTS : server;
+        cluster = cluster == null ? Cluster.DEFAULTS : cluster;
+        tools = tools == null ? Tools.NONE : tools;
+    }
+
+    /** Everything at its default. */
+    public static ModaweaveConfig defaults() {
+        return new ModaweaveConfig(null, null, null, null, null, null);
+    }
+
+    /**
+     * {@code agent:} — how turns run.
+     *
+     * @param maxRounds        LLM segments per turn (1-32, default 4)
+     * @param repairRounds     repair rounds for invalid meta-responses (default 1)
+     * @param memoryMessages   messages of earlier turns kept per session (default 20)
+     * @param turnTimeout      a turn is cancelled after this (default 10m)
+     * @param maxCallsPerTurn  meta-responses per turn (default 16)
+     * @param maxArgumentBytes size of one call's arguments (default 16384)
+     */
+    public record Agent(int maxRounds, int repairRounds, int memoryMessages, Duration turnTimeout,
+                        int maxCallsPerTurn, int maxArgumentBytes) {
+        static final Agent DEFAULTS = new Agent(4, 1, 20, Duration.ofMinutes(10), 16, 16 * 1024);
+
+        @JsonCreator
+        static Agent of(@JsonProperty("maxRounds") Integer maxRounds, @JsonProperty("repairRounds") Integer repairRounds,
+                        @JsonProperty("memoryMessages") Integer memoryMessages, @JsonProperty("turnTimeout") String turnTimeout,
+                        @JsonProperty("maxCallsPerTurn") Integer maxCallsPerTurn, @JsonProperty("maxArgumentBytes") Integer maxArgumentBytes) {
+            return new Agent(or(maxRounds, DEFAULTS.maxRounds), or(repairRounds, DEFAULTS.repairRounds),
+                    or(memoryMessages, DEFAULTS.memoryMessages),
+                    turnTimeout == null ? DEFAULTS.turnTimeout : Durations.parse("agent.turnTimeout", turnTimeout),
+                    or(maxCallsPerTurn, DEFAULTS.maxCallsPerTurn), or(maxArgumentBytes, DEFAULTS.maxArgumentBytes));
+        }
+
+        /** The agent's options; {@code llm} decides native tool calls and multimodal input. */
+        public AgentOptions toOptions(LlmConfig llm) {
+            try {
+                return new AgentOptions(maxRounds, repairRounds, memoryMessages, turnTimeout, llm.nativeToolCalls(),
+                        llm.multimodal(), new TurnLimits(maxCallsPerTurn, maxArgumentBytes));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("agent: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * {@code store:} — the artifact store.
+     *
+     * @param dir      directory (default {@code ~/.modaweave/artifacts}); a leading {@code ~/} is the home directory
+     * @param maxBytes total size kept before the oldest artifacts are deleted (default 10 GiB)
+     * @param maxAge   artifacts older than this are deleted (default 30d)
+     */
+    public record Store(Path dir, long maxBytes, Duration maxAge) {
+        static Store defaults() {
+            return new Store(Path.of(System.getProperty("user.home"), ".modaweave", "artifacts"), 10L << 30, Duration.ofDays(30));
+        }
+
+        @JsonCreator
+        static Store of(@JsonProperty("dir") String dir, @JsonProperty("maxBytes") Long maxBytes, @JsonProperty("maxAge") String maxAge) {
+            Store d = defaults();
+            if (maxBytes != null && maxBytes < 1024 * 1024) {
+                throw new ConfigException("store.maxBytes is " + maxBytes + "; use at least 1048576 (1 MiB)");
+            }
+            return new Store(dir == null ? d.dir : home(dir), maxBytes == null ? d.maxBytes : maxBytes,
+                    maxAge == null ? d.maxAge : Durations.parse("store.maxAge", maxAge));
+        }
+    }
+
+    /**
+     * {@code server:} — {@code modaweave serve}.
+     *
+     * @param host         interface to bind (default 127.0.0.1)
+     * @param port         port (default 8080)
+     * @param tokenEnv     environment variable holding the bearer token; none means no authentication
+     * @param maxBodyBytes largest request body, uploads included (default 64 MiB)
+     */
+    public record Server(String host, int port, String tokenEnv, long maxBodyBytes) {
+        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20);
+
+        @JsonCreator
+        static Server of(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
+                         @JsonProperty("tokenEnv") String tokenEnv, @JsonProperty("maxBodyBytes") Long maxBodyBytes) {
+            int p = or(port, DEFAULTS.port);
+            if (p < 0 || p > 65535) {
+                throw new ConfigException("server.port is " + p + "; use 0 (any free port) to 65535");
+            }
+            if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException("server.tokenEnv must name an environment variable (letters, digits, '_'), not hold the token itself");
+            }
+            return new Server(host == null ? DEFAULTS.host : host, p, tokenEnv, maxBodyBytes == null ? DEFAULTS.maxBodyBytes : maxBodyBytes);
+        }
+    }
+
+    /**
+     * {@code cluster:} — Hazelcast clustering for {@code serve --cluster} and {@code worker --cluster}.
+     *
+     * @param name    only nodes with the same name join (default modaweave)
+     * @param host    interface Hazelcast binds (default 127.0.0.1)
+     * @param port    Hazelcast port of this node; 0 takes the first free one from 5701
+     * @param members members to contact when joining (default [127.0.0.1:5701])
+     */
+    public record Cluster(String name, String host, int port, List<String> members) {
+        static final Cluster DEFAULTS = new Cluster("modaweave", "127.0.0.1", 0, List.of("127.0.0.1:5701"));
+
+        @JsonCreator
+        static Cluster of(@JsonProperty("name") String name, @JsonProperty("host") String host,
+                          @JsonProperty("port") Integer port, @JsonProperty("members") List<String> members) {
+            if (members != null) {
+                for (String m : members) {
+                    if (m == null || !m.matches("[A-Za-z0-9.:\\[\\]-]+:\\d{1,5}")) {
+                        throw new ConfigException("cluster.members has '" + m + "'; each member is host:port, e.g. 10.0.0.5:5701");
+                    }
+                }
+            }
+            return new Cluster(name == null ? DEFAULTS.name : name, host == null ? DEFAULTS.host : host,
+                    or(port, DEFAULTS.port), members == null ? DEFAULTS.members : List.copyOf(members));
+        }
+    }
+
+    /**
+     * {@code tools:} — tools that need settings. The local generators are always there.
+     *
+     * @param http one entry per HTTP backend ({@code backend: automatic1111|comfyui|openai-images|openai-speech|replicate|stability}, …)
+     * @param djl  paths of TorchScript spec files
+     */
+    public record Tools(List<Map<String, Object>> http, List<String> djl) {
+        static final Tools NONE = new Tools(List.of(), List.of());
+
+        @JsonCreator
+        static Tools of(@JsonProperty("http") List<Map<String, Object>> http, @JsonProperty("djl") List<String> djl) {
+            return new Tools(http == null ? List.of() : List.copyOf(http), djl == null ? List.of() : List.copyOf(djl));
+        }
+
+        public Tools {
+            Objects.requireNonNull(http, "http");
+            Objects.requireNonNull(djl, "djl");
+        }
+    }
+
+    @JsonCreator
+    static ModaweaveConfig of(@JsonProperty("llm") LlmConfig llm, @JsonProperty("agent") Agent agent,
+                              @JsonProperty("store") Store store, @JsonProperty("server") Server server,
+                              @JsonProperty("cluster") Cluster cluster, @JsonProperty("tools") Tools tools) {
+        return new ModaweaveConfig(llm, agent, store, server, cluster, tools);
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    static Path home(String dir) {
+        if (dir.equals("~") || dir.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home")).resolve(dir.length() > 2 ? dir.substring(2) : "");
+        }
+        return Path.of(dir);
+    }
+}
