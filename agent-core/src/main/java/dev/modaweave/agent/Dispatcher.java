@@ -1,6 +1,7 @@
 package dev.modaweave.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.internal.JobLedger;
 import dev.modaweave.agent.internal.JobRecord;
@@ -19,6 +20,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,7 +250,7 @@ public final class Dispatcher extends VerticleBase {
         for (ToolDescriptor d : candidates) {
             ToolRegistry.Availability a = registry.availability(d.name());
             if (a != ToolRegistry.Availability.AVAILABLE) {
-                unavailable.add(d.name() + " (" + a.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                unavailable.add(d.name() + " (" + a.name().toLowerCase(Locale.ROOT) + ")");
                 continue;
             }
             double load = registry.load(d.name()) + (double) inFlightByTool.getOrDefault(d.name(), 0) / d.capacity();
@@ -345,7 +347,7 @@ public final class Dispatcher extends VerticleBase {
                 }
             }
         } else if (node != null && node.isArray()) {
-            var array = (com.fasterxml.jackson.databind.node.ArrayNode) node;
+            var array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 if (MetaResponse.isReference(array.get(i))) {
                     array.set(i, Json.MAPPER.getNodeFactory().textNode(resolveRef(array.get(i).get(MetaResponse.REF).asText(), turn)));

@@ -1,5 +1,7 @@
 package dev.modaweave.tools;
 
+import dev.modaweave.tools.internal.DescriptorJson;
+import dev.modaweave.tools.internal.JobResults;
 import dev.modaweave.tools.internal.ToolCall;
 import dev.modaweave.tools.internal.ToolResilience;
 import io.vertx.core.Future;
@@ -11,8 +13,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The verticle that serves one {@link GeneratorTool} on the bus at
@@ -41,8 +46,8 @@ public final class ToolWorker extends VerticleBase {
     private MessageConsumer<JsonObject> callConsumer;
     private MessageConsumer<JsonObject> discoverConsumer;
     private MessageConsumer<JsonObject> controlConsumer;
-    private dev.modaweave.tools.internal.JobResults results;
-    private final java.util.Map<String, ToolCall> active = new java.util.HashMap<>();
+    private JobResults results;
+    private final Map<String, ToolCall> active = new HashMap<>();
     private long announceTimer = -1;
     private int running;
 
@@ -84,8 +89,8 @@ public final class ToolWorker extends VerticleBase {
     public Future<?> start() {
         resilience = new ToolResilience(descriptor, options, () -> context.runOnContext(v -> announce()));
         executor = vertx.createSharedWorkerExecutor("modaweave-tool-" + descriptor.name() + "-" + workerId,
-                descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-        return dev.modaweave.tools.internal.JobResults.forVertx(vertx)
+                descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), TimeUnit.MILLISECONDS);
+        return JobResults.forVertx(vertx)
                 .compose(r -> {
                     results = r;
                     callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
@@ -130,7 +135,7 @@ public final class ToolWorker extends VerticleBase {
     }
 
     private void announce() {
-        JsonObject tool = new JsonObject(Json.write(dev.modaweave.tools.internal.DescriptorJson.write(descriptor)));
+        JsonObject tool = new JsonObject(Json.write(DescriptorJson.write(descriptor)));
         vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
                 .put("type", "announce")
                 .put("worker", workerId)

@@ -4,7 +4,9 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.modaweave.agent.internal.JobLedger;
 import dev.modaweave.tools.ToolRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +48,7 @@ public final class Clustering {
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
         // job records must survive a member's death, but a write need not wait for its backup
-        config.addMapConfig(new com.hazelcast.config.MapConfig(dev.modaweave.agent.internal.JobLedger.MAP_NAME)
+        config.addMapConfig(new MapConfig(JobLedger.MAP_NAME)
                 .setBackupCount(0).setAsyncBackupCount(1));
         NetworkConfig network = config.getNetworkConfig();
         network.setPublicAddress(null);
