@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 ParseCommand.class,
                 dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
+                dev.modaweave.app.dataset.DatasetCommand.class,
                 ToolsCommand.class,
                 GenerateCommand.class,
                 CommandLine.HelpCommand.class

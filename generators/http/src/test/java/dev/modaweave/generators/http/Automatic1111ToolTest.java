@@ -205,7 +205,9 @@ class Automatic1111ToolTest {
         assertThatThrownBy(() -> tool.generate(GenerationRequest.of("job", Backends.args("{\"prompt\":\"a fox\"}")), ProgressListener.NONE))
                 .isExactlyInstanceOf(UnexpectedResponseException.class)
                 .hasMessageContaining("HTTP 302").hasMessageContaining("not redirected");
-        assertThat(wm.getAllServeEvents()).hasSize(1);
+        // the progress poller may have asked /sdapi/v1/progress meanwhile; the generation request went out once
+        assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/sdapi/v1/txt2img")))).hasSize(1);
+        assertThat(wm.getAllServeEvents()).allSatisfy(e -> assertThat(e.getRequest().getUrl()).startsWith("/sdapi/v1/"));
     }
 
     static Artifact artifact(String mime, byte[] bytes) {
