@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Run a benchmark; each prints one JSON line per measurement.",
         subcommands = {
                 dev.modaweave.app.bench.BenchParserCommand.class,
-                dev.modaweave.app.bench.BenchAgentCommand.class
+                dev.modaweave.app.bench.BenchAgentCommand.class,
+                dev.modaweave.app.dataset.DatasetBenchCommand.class
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

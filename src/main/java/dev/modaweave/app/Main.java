@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 dev.modaweave.app.run.RunCommand.class,
                 ParseCommand.class,
                 BenchCommand.class,
+                dev.modaweave.app.dataset.DatasetCommand.class,
                 ToolsCommand.class,
                 GenerateCommand.class,
                 CommandLine.HelpCommand.class

@@ -1,0 +1,290 @@
+package dev.modaweave.datasets;
+
+import dev.modaweave.datasets.internal.CaptionText;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Removes duplicate and near-duplicate captions, keeping the first of each group in input order.
+ *
+ * <p>Three passes, cheapest first: (1) exact duplicates after normalisation (case, punctuation,
+ * spacing) are dropped without any model; (2) candidates are found by locality-sensitive hashing:
+ * in {@link Mode#LEXICAL} mode MinHash over the caption's words (only captions that share enough
+ * words with an earlier one are embedded at all), in {@link Mode#EMBEDDING} mode random-hyperplane
+ * hashing of every caption's embedding (higher recall for paraphrases, every caption embedded);
+ * (3) a candidate is dropped when the cosine of its all-MiniLM-L6-v2 embedding with an earlier kept
+ * caption of the same modality reaches the threshold. Pairs that LSH never puts in one bucket are
+ * not compared: this trades a little recall for running in minutes instead of hours.
+ */
+public final class NearDuplicateFilter {
+
+    /** How candidates are found before the cosine check. */
+    public enum Mode {
+        /** MinHash LSH over words; embeds only captions that have a lexical candidate. */
+        LEXICAL,
+        /** Embeds every caption; random-hyperplane LSH over the embeddings. */
+        EMBEDDING,
+        /** Exact (normalised) duplicates only; no model. */
+        EXACT
+    }
+
+    /**
+     * Settings.
+     *
+     * @param threshold     cosine at or above which two captions are near-duplicates, in (0, 1]
+     * @param mode          how candidates are found
+     * @param maxCandidates most earlier captions one caption is compared with (the most recent in its buckets)
+     * @param chunk         captions processed (and embedded) per step
+     */
+    public record Options(double threshold, Mode mode, int maxCandidates, int chunk) {
+        public Options {
+            if (!(threshold > 0 && threshold <= 1)) {
+                throw new IllegalArgumentException("near-duplicate threshold " + threshold + " is out of range; use a cosine in (0, 1], e.g. 0.92");
+            }
+            Objects.requireNonNull(mode, "mode");
+            if (maxCandidates < 1 || chunk < 1) {
+                throw new IllegalArgumentException("maxCandidates and chunk must be at least 1");
+            }
+        }
+
+        /** Threshold 0.92, lexical candidates, 64 candidates per caption, chunks of 4,096. */
+        public static Options defaults() {
+            return new Options(0.92, Mode.LEXICAL, 64, 4096);
+        }
+
+        public Options withThreshold(double t) {
+            return new Options(t, mode, maxCandidates, chunk);
+        }
+
+        public Options withMode(Mode m) {
+            return new Options(threshold, m, maxCandidates, chunk);
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param kept             the captions kept, in input order
+     * @param input            captions read
+     * @param exactDuplicates  dropped by the normalised exact pass
+     * @param nearDuplicates   dropped by the cosine check
+     * @param embedded         captions that were embedded
+     * @param comparisons      cosine comparisons made
+     * @param seconds          wall time
+     */
+    public record Result(List<Caption> kept, int input, int exactDuplicates, int nearDuplicates, int embedded,
+                         long comparisons, double seconds) {
+        /** Share of the input removed. */
+        public double duplicateRate() {
+            return input == 0 ? 0 : (exactDuplicates + nearDuplicates) / (double) input;
+        }
+    }
+
+    private static final int MINHASH_BANDS = 8;
+    private static final int MINHASH_ROWS = 4;
+    /** Words too common to make two captions alike; left out of MinHash (not out of the embedding). */
+    private static final Set<String> STOP_WORDS = Set.of("a", "an", "the", "is", "are", "of", "in", "on", "at", "and",
+            "with", "to", "some", "his", "her", "their", "its", "it", "by", "for", "from", "while", "as", "up", "down",
+            "there", "this", "that", "being", "be", "has", "have", "two", "one", "other", "into", "next", "near");
+    private static final int HYPERPLANE_TABLES = 8;
+    private static final int HYPERPLANE_BITS = 12;
+
+    private final SentenceEmbedder embedder;
+    private final Options options;
+
+    public NearDuplicateFilter(SentenceEmbedder embedder, Options options) {
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Filters {@code captions}. */
+    public Result filter(List<Caption> captions) {
+        long start = System.nanoTime();
+        List<Caption> unique = new ArrayList<>(captions.size());
+        Set<String> seen = new HashSet<>();
+        for (Caption c : captions) {
+            if (seen.add(c.modality().name() + '\u0000' + CaptionText.normalised(c.text()))) {
+                unique.add(c);
+            }
+        }
+        int exact = captions.size() - unique.size();
+        if (options.mode() == Mode.EXACT) {
+            return new Result(List.copyOf(unique), captions.size(), exact, 0, 0, 0, seconds(start));
+        }
+        Run run = new Run(unique);
+        for (int from = 0; from < unique.size(); from += options.chunk()) {
+            run.chunk(from, Math.min(unique.size(), from + options.chunk()));
+        }
+        List<Caption> kept = new ArrayList<>(unique.size() - run.dropped);
+        for (int i = 0; i < unique.size(); i++) {
+            if (run.kept[i]) {
+                kept.add(unique.get(i));
+            }
+        }
+        return new Result(kept, captions.size(), exact, run.dropped, run.embedded, run.comparisons, seconds(start));
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** The state of one filtering run. */
+    private final class Run {
+        private final List<Caption> captions;
+        private final boolean[] kept;
+        private final Map<Integer, float[]> vectors = new HashMap<>();
+        private final Map<Long, List<Integer>> buckets = new HashMap<>();
+        private final long[] minHashSeeds;
+        private final float[][] hyperplanes;
+        private int dropped;
+        private int embedded;
+        private long comparisons;
+
+        Run(List<Caption> captions) {
+            this.captions = captions;
+            this.kept = new boolean[captions.size()];
+            SplittableRandom random = new SplittableRandom(0x5eed);
+            minHashSeeds = new long[MINHASH_BANDS * MINHASH_ROWS];
+            for (int i = 0; i < minHashSeeds.length; i++) {
+                minHashSeeds[i] = random.nextLong();
+            }
+            hyperplanes = new float[HYPERPLANE_TABLES * HYPERPLANE_BITS][];
+        }
+
+        void chunk(int from, int to) {
+            if (options.mode() == Mode.EMBEDDING) {
+                embed(rangeOf(from, to));
+            }
+            List<Set<Integer>> candidates = new ArrayList<>(to - from);
+            Set<Integer> toEmbed = new LinkedHashSet<>();
+            for (int i = from; i < to; i++) {
+                Set<Integer> found = new LinkedHashSet<>();
+                for (long key : keys(i)) {
+                    List<Integer> bucket = buckets.computeIfAbsent(key, k -> new ArrayList<>(2));
+                    for (int b = bucket.size() - 1; b >= 0 && found.size() < options.maxCandidates(); b--) {
+                        found.add(bucket.get(b));
+                    }
+                    bucket.add(i);
+                }
+                candidates.add(found);
+                if (!found.isEmpty()) {
+                    toEmbed.add(i);
+                    toEmbed.addAll(found);
+                }
+            }
+            embed(toEmbed);
+            for (int i = from; i < to; i++) {
+                boolean duplicate = false;
+                float[] v = vectors.get(i);
+                for (int j : candidates.get(i - from)) {
+                    if (!kept[j]) {
+                        continue;
+                    }
+                    comparisons++;
+                    if (SentenceEmbedder.cosine(v, vectors.get(j)) >= options.threshold()) {
+                        duplicate = true;
+                        break;
+                    }
+                }
+                kept[i] = !duplicate;
+                if (duplicate) {
+                    dropped++;
+                }
+            }
+        }
+
+        private Set<Integer> rangeOf(int from, int to) {
+            Set<Integer> range = new LinkedHashSet<>();
+            for (int i = from; i < to; i++) {
+                range.add(i);
+            }
+            return range;
+        }
+
+        private void embed(Set<Integer> indexes) {
+            List<Integer> missing = indexes.stream().filter(i -> !vectors.containsKey(i)).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            float[][] out = embedder.embed(missing.stream().map(i -> captions.get(i).text()).toList());
+            for (int k = 0; k < out.length; k++) {
+                vectors.put(missing.get(k), out[k]);
+            }
+            embedded += missing.size();
+        }
+
+        private long[] keys(int i) {
+            Caption c = captions.get(i);
+            long modality = c.modality().ordinal() * 0x9E3779B97F4A7C15L;
+            return options.mode() == Mode.EMBEDDING ? hyperplaneKeys(vectors.get(i), modality) : minHashKeys(c.text(), modality);
+        }
+
+        private long[] minHashKeys(String text, long salt) {
+            List<String> words = new ArrayList<>();
+            for (String w : CaptionText.normalised(text).split(" ")) {
+                if (!STOP_WORDS.contains(w)) {
+                    words.add(w);
+                }
+            }
+            if (words.isEmpty()) {
+                words.add(CaptionText.normalised(text));
+            }
+            long[] mins = new long[minHashSeeds.length];
+            java.util.Arrays.fill(mins, Long.MAX_VALUE);
+            for (String w : words) {
+                long h = mix(w.hashCode());
+                for (int k = 0; k < mins.length; k++) {
+                    long v = mix(h ^ minHashSeeds[k]);
+                    if (v < mins[k]) {
+                        mins[k] = v;
+                    }
+                }
+            }
+            long[] keys = new long[MINHASH_BANDS];
+            for (int b = 0; b < MINHASH_BANDS; b++) {
+                long key = mix(salt + b);
+                for (int r = 0; r < MINHASH_ROWS; r++) {
+                    key = mix(key ^ mins[b * MINHASH_ROWS + r]);
+                }
+                keys[b] = key;
+            }
+            return keys;
+        }
+
+        private long[] hyperplaneKeys(float[] v, long salt) {
+            if (hyperplanes[0] == null) {
+                SplittableRandom random = new SplittableRandom(0x1a5e);
+                for (int p = 0; p < hyperplanes.length; p++) {
+                    float[] plane = new float[v.length];
+                    for (int d = 0; d < plane.length; d++) {
+                        plane[d] = (float) (random.nextDouble() * 2 - 1);
+                    }
+                    hyperplanes[p] = plane;
+                }
+            }
+            long[] keys = new long[HYPERPLANE_TABLES];
+            for (int t = 0; t < HYPERPLANE_TABLES; t++) {
+                long bits = 0;
+                for (int b = 0; b < HYPERPLANE_BITS; b++) {
+                    bits = (bits << 1) | (SentenceEmbedder.cosine(v, hyperplanes[t * HYPERPLANE_BITS + b]) >= 0 ? 1 : 0);
+                }
+                keys[t] = mix(salt + t * 0x100000L + bits);
+            }
+            return keys;
+        }
+
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
+        }
+    }
+}
