@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 dev.modaweave.app.bench.BenchParserCommand.class,
                 dev.modaweave.app.bench.BenchAgentCommand.class,
+                dev.modaweave.app.bench.BenchDispatchCommand.class,
+                dev.modaweave.app.bench.BenchFailoverCommand.class,
                 dev.modaweave.app.dataset.DatasetBenchCommand.class
         })
 final class BenchCommand implements Runnable {

@@ -16,7 +16,9 @@ import picocli.CommandLine.Command;
                 + "validated and routed to generator tools over the Vert.x event bus.",
         subcommands = {
                 dev.modaweave.app.run.RunCommand.class,
+                dev.modaweave.app.serve.ServeCommand.class,
                 ParseCommand.class,
+                dev.modaweave.app.cluster.WorkerCommand.class,
                 BenchCommand.class,
                 dev.modaweave.app.dataset.DatasetCommand.class,
                 ToolsCommand.class,

@@ -95,6 +95,16 @@ class RunCommandTest {
     }
 
     @Test
+    void a_bad_tool_entry_in_the_configuration_is_named() throws Exception {
+        Path config = dir.resolve("tools.yaml");
+        Files.writeString(config, "tools:\n  http:\n    - backend: dalle-nine\n      name: x\n");
+        var result = CliRunner.run("run", "Modality: [IMAGE] Prompt: x", "--config", config.toString(),
+                "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("tools.http[0]").contains("dalle-nine");
+    }
+
+    @Test
     void without_an_llm_the_embedded_planner_turns_a_plain_request_into_calls() {
         var result = CliRunner.run("run", "Draw a red fox in fresh snow and then describe it out loud.",
                 "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString(), "--json");

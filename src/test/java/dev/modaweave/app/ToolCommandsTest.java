@@ -6,7 +6,14 @@ import dev.modaweave.tools.MediaTypes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -114,6 +121,51 @@ class ToolCommandsTest {
     void a_config_that_is_not_a_spec_exits_2(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(dir.resolve("c.json"), "{\"backends\":{}}");
         assertThat(run("generate", "--tool", "x", "--config", config.toString(), "--args", "{}", "--out", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("not a TorchScript spec");
+        assertThat(err.toString()).contains("not a TorchScript spec").contains("nor HTTP generator settings");
+    }
+
+    @Test
+    void generate_runs_an_http_generator_given_with_config(@TempDir Path dir) throws IOException {
+        byte[] wav = wav();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/audio/speech", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "audio/wav");
+            exchange.sendResponseHeaders(200, wav.length);
+            exchange.getResponseBody().write(wav);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Path config = Files.writeString(dir.resolve("speech.json"), "{\"backend\": \"openai-speech\", \"name\": \"test-tts\","
+                    + " \"baseUrl\": \"http://127.0.0.1:" + server.getAddress().getPort() + "\", \"apiKey\": \"sk-test\"}");
+
+            assertThat(run("tools", "list", "--config", config.toString())).isZero();
+            assertThat(out.toString()).contains("test-tts", "text-to-speech");
+            int exit = run("generate", "--tool", "test-tts", "--config", config.toString(), "--args", "{\"text\":\"hello\"}",
+                    "--out", dir.resolve("out").toString());
+            assertThat(exit).as(err.toString()).isZero();
+            JsonNode report = Json.parse(out.toString().strip());
+            assertThat(report.get("mimeType").asText()).isEqualTo("audio/wav");
+            assertThat(Files.readAllBytes(Path.of(report.get("path").asText()))).isEqualTo(wav);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void http_generator_settings_with_a_misspelt_key_exit_2(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("c.json"), "{\"backend\": \"comfyui\", \"workfow\": \"flow.json\"}");
+        assertThat(run("tools", "list", "--config", config.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown setting [workfow]").contains("workflow");
+    }
+
+    private static byte[] wav() {
+        ByteBuffer b = ByteBuffer.allocate(44 + 800).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 800).put("WAVE".getBytes(StandardCharsets.US_ASCII));
+        b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
+                .putInt(8000).putInt(16000).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(800);
+        return b.array();
     }
 }

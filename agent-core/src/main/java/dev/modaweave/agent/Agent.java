@@ -96,29 +96,38 @@ public final class Agent {
      * announced before the first event.
      */
     public Future<JsonObject> turn(String sessionId, String turnId, UserInput input, Consumer<JsonObject> events) {
+        return startTurn(sessionId, turnId, input, events).compose(last -> last);
+    }
+
+    /**
+     * Starts one turn. The returned future completes as soon as the turn has started (its result is the
+     * future of the turn's last event), or fails at once when it cannot start: an invalid session or turn
+     * id, or a turn already running in the session ({@link IllegalStateException}).
+     */
+    public Future<Future<JsonObject>> startTurn(String sessionId, String turnId, UserInput input, Consumer<JsonObject> events) {
         if (turnId == null || !turnId.matches("[A-Za-z0-9_.]{1,64}")) {
             return Future.failedFuture(new IllegalArgumentException("turn id " + turnId + " is invalid; use newTurnId()"));
         }
-        Promise<JsonObject> result = Promise.promise();
+        Promise<Future<JsonObject>> started = Promise.promise();
         context.runOnContext(v -> {
             Session session;
             try {
                 session = session(sessionId, true);
             } catch (IllegalArgumentException e) {
-                result.fail(e);
+                started.fail(e);
                 return;
             }
             if (session.busy) {
-                result.fail(new IllegalStateException("session '" + sessionId + "' already has a turn running; wait for turn_done or cancel it"));
+                started.fail(new IllegalStateException("session '" + sessionId + "' already has a turn running; wait for turn_done or cancel it"));
                 return;
             }
             session.busy = true;
             session.touch(System.currentTimeMillis());
             TurnRun run = new TurnRun(this, context, session, turnId, input, events);
             running.put(run.turnId(), run);
-            run.start().onComplete(ar -> result.complete(ar.result()));
+            started.complete(run.start());
         });
-        return result.future();
+        return started.future();
     }
 
     /** Cancels the running turn of a session; completes with whether one was running. */

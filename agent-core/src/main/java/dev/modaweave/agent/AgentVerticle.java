@@ -73,13 +73,14 @@ public final class AgentVerticle extends VerticleBase {
         }
         String turnId = Agent.newTurnId();
         String address = EventBusAddresses.session(sessionId);
-        agent.turn(sessionId, turnId, input, event -> vertx.eventBus().publish(address, event)).onComplete(ar -> {
+        agent.startTurn(sessionId, turnId, input, event -> vertx.eventBus().publish(address, event)).onComplete(ar -> {
             if (ar.failed()) {
                 String code = ar.cause() instanceof IllegalStateException ? "session_busy" : "bad_request";
                 message.reply(refusal(code, ar.cause().getMessage()));
+            } else {
+                message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turnId).put("events", address));
             }
         });
-        message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turnId).put("events", address));
     }
 
     private static UserInput input(Object raw) {

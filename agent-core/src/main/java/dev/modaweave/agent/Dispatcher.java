@@ -266,14 +266,25 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void send(Job job) {
+        if (job.firstSent == 0) {
+            job.firstSent = System.currentTimeMillis();
+        }
         job.attempts++;
         long token = ++job.token;
         job.node = null;
+        job.control = null;
         job.deadline = System.currentTimeMillis() + options.attemptTimeout().toMillis();
         running.put(job.jobId, job);
         inFlightByTool.merge(job.tool, 1, Integer::sum);
         job.countedInFlight = true;
-        ledger.put(record(job, "running"));
+        job.recorded = false;
+        // jobs that end quickly get a single record write, when they end
+        vertx.setTimer(options.recordNodeAfter().toMillis(), t -> {
+            if (!job.isDone() && token == job.token) {
+                job.recorded = true;
+                ledger.put(record(job, "running"));
+            }
+        });
         JsonObject request = new JsonObject()
                 .put("jobId", job.jobId)
                 .put("args", new JsonObject(Json.write(substitute(job))))
@@ -332,9 +343,23 @@ public final class Dispatcher extends VerticleBase {
         if (ar.succeeded()) {
             JsonObject reply = ar.result().body();
             if (reply.getBoolean("ok", false)) {
+                job.node = reply.getString("node", job.node);
                 complete(job, reply.getString("artifactId"), reply.getJsonObject("artifact"), false);
             } else if (token == job.token) {
                 JsonObject e = reply.getJsonObject("error", new JsonObject());
+                if (refusedBeforeRunning(reply, e) && registry.isAvailable(job.tool) && withinBudget(job)) {
+                    // the worker was busy and never ran it: another worker (or this one, later) may take it
+                    releaseInFlight(job);
+                    job.attempts--;
+                    long resend = options.resendDelay().toMillis();
+                    long delay = Math.max(resend, Math.min(resend * 5, e.getLong("retryAfterMs", resend)));
+                    vertx.setTimer(delay, t -> {
+                        if (!job.isDone() && token == job.token) {
+                            send(job);
+                        }
+                    });
+                    return;
+                }
                 fail(job, error(e.getString("code", "failed"), e.getString("message", "the tool failed"),
                         e.getBoolean("retriable", false)).put("retryAfterMs", e.getLong("retryAfterMs")));
             }
@@ -352,8 +377,7 @@ public final class Dispatcher extends VerticleBase {
         }
         // the message never reached a worker (none registered, or its node is unreachable): not an attempt
         job.attempts--;
-        long elapsed = System.currentTimeMillis() - job.firstSent;
-        if (elapsed > options.attemptTimeout().toMillis() * options.maxAttempts()) {
+        if (!withinBudget(job)) {
             fail(job, error("unavailable", "no worker of '" + job.tool + "' could be reached for job " + job.jobId
                     + ": " + ar.cause().getMessage(), true));
             return;
@@ -363,6 +387,16 @@ public final class Dispatcher extends VerticleBase {
                 send(job);
             }
         });
+    }
+
+    private static boolean refusedBeforeRunning(JsonObject reply, JsonObject error) {
+        return reply.getInteger("attempts", 1) == 0 && error.getBoolean("retriable", false)
+                && "unavailable".equals(error.getString("code"));
+    }
+
+    /** Whether the job may still be resent: its whole budget is maxAttempts deadlines from its first send. */
+    private boolean withinBudget(Job job) {
+        return System.currentTimeMillis() - job.firstSent <= options.attemptTimeout().toMillis() * options.maxAttempts();
     }
 
     private void retryOrFail(Job job, String why) {
@@ -381,9 +415,17 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         String type = event.getString("type", "");
-        if (type.equals("started") && event.getInteger("attempt", 0) >= 0) {
+        if (type.equals("accepted") || type.equals("started")) {
+            boolean changed = !Objects.equals(job.node, event.getString("node"));
             job.node = event.getString("node");
-            ledger.put(record(job, "running"));
+            job.control = event.getString("control");
+            if (job.recorded && changed) {
+                ledger.put(record(job, "running"));
+            }
+            if (type.equals("accepted")) {
+                emit(job.turn, outcome(job, "assigned").put("node", job.node));
+                return;
+            }
         }
         emit(job.turn, outcome(job, "progress").put("fraction", event.getDouble("fraction", 0.0))
                 .put("message", event.getString("message", "")).put("node", event.getString("node")));
@@ -445,6 +487,10 @@ public final class Dispatcher extends VerticleBase {
                 continue;
             }
             if (job.tool != null && running.containsKey(job.jobId)) {
+                if (job.control != null) {
+                    vertx.eventBus().send(job.control, new JsonObject().put("action", "cancel")
+                            .put("jobId", job.jobId).put("reason", reason));
+                }
                 vertx.eventBus().publish(EventBusAddresses.cancel(job.jobId), new JsonObject().put("reason", reason));
             }
             releaseInFlight(job);
@@ -537,14 +583,16 @@ public final class Dispatcher extends VerticleBase {
         final String jobId;
         final Set<String> waitingOn = new LinkedHashSet<>();
         final List<Job> dependents = new ArrayList<>();
-        final long firstSent = System.currentTimeMillis();
+        long firstSent;
         String state = "pending";
         String tool;
         String node;
+        String control;
         int attempts;
         long token;
         long deadline;
         boolean countedInFlight;
+        boolean recorded;
         String artifactId;
         JsonObject artifact;
         JsonObject error;
@@ -568,9 +616,11 @@ public final class Dispatcher extends VerticleBase {
      * @param maxAttempts     attempts per job that reached a worker or missed their deadline
      * @param resendDelay     wait before resending a job that reached no worker
      * @param recordRetention how long job records stay in the cluster map
+     * @param recordNodeAfter a job still running this long after it was sent gets a {@code running} record
+     *                        (with its worker's node once known); shorter jobs get one write, when they end
      */
     public record Options(TurnLimits limits, Duration attemptTimeout, int maxAttempts, Duration resendDelay,
-                          Duration recordRetention) {
+                          Duration recordRetention, Duration recordNodeAfter) {
 
         public Options {
             Objects.requireNonNull(limits, "limits");
@@ -586,28 +636,36 @@ public final class Dispatcher extends VerticleBase {
             if (recordRetention == null || recordRetention.isNegative() || recordRetention.isZero()) {
                 throw new IllegalArgumentException("recordRetention must be positive, got " + recordRetention);
             }
+            if (recordNodeAfter == null || recordNodeAfter.isNegative() || recordNodeAfter.isZero()) {
+                throw new IllegalArgumentException("recordNodeAfter must be positive, got " + recordNodeAfter);
+            }
         }
 
         public static Builder builder() {
             return new Builder();
         }
 
-        /** Defaults: {@link TurnLimits#defaults()}, 5 min per attempt, 3 attempts, 200 ms resend delay, 24 h records. */
+        /**
+         * Defaults: {@link TurnLimits#defaults()}, 5 min per attempt, 3 attempts, 200 ms resend delay, 24 h records,
+         * running records written after 100 ms.
+         */
         public static final class Builder {
             private TurnLimits limits = TurnLimits.defaults();
             private Duration attemptTimeout = Duration.ofMinutes(5);
             private int maxAttempts = 3;
             private Duration resendDelay = Duration.ofMillis(200);
             private Duration recordRetention = Duration.ofHours(24);
+            private Duration recordNodeAfter = Duration.ofMillis(100);
 
             public Builder limits(TurnLimits limits) { this.limits = limits; return this; }
             public Builder attemptTimeout(Duration timeout) { this.attemptTimeout = timeout; return this; }
             public Builder maxAttempts(int attempts) { this.maxAttempts = attempts; return this; }
             public Builder resendDelay(Duration delay) { this.resendDelay = delay; return this; }
             public Builder recordRetention(Duration retention) { this.recordRetention = retention; return this; }
+            public Builder recordNodeAfter(Duration after) { this.recordNodeAfter = after; return this; }
 
             public Options build() {
-                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention);
+                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, recordNodeAfter);
             }
         }
     }

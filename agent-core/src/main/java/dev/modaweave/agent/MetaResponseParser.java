@@ -340,22 +340,35 @@ public final class MetaResponseParser {
         candidateEnd = -1;
     }
 
+    /** Follows JSON string syntax one character at a time; true when {@code c} belongs to a string (its quotes included). */
+    private boolean inJsonString(char c) {
+        if (escape) {
+            escape = false;
+            return true;
+        }
+        if (inString) {
+            if (c == '\\') {
+                escape = true;
+            } else if (c == '"') {
+                inString = false;
+            }
+            return true;
+        }
+        if (c == '"') {
+            inString = true;
+            return true;
+        }
+        return false;
+    }
+
     private int scanMeta(CharSequence in, int i, int n, ParseListener listener) {
         while (i < n) {
             char c = in.charAt(i++);
             block.append(c);
-            if (escape) {
-                escape = false;
-            } else if (inString) {
-                if (c == '\\') {
-                    escape = true;
-                } else if (c == '"') {
-                    inString = false;
-                } else if (c == '>' && candidateEnd < 0 && depth == 1 && endsWith(CLOSE)) {
+            if (inJsonString(c)) {
+                if (c == '>' && inString && candidateEnd < 0 && depth == 1 && endsWith(CLOSE)) {
                     candidateEnd = block.length();
                 }
-            } else if (c == '"') {
-                inString = true;
             } else if (c == '>') {
                 if (endsWith(CLOSE)) {
                     if (--depth == 0) {
@@ -383,16 +396,8 @@ public final class MetaResponseParser {
         while (i < n) {
             char c = in.charAt(i++);
             block.append(c);
-            if (escape) {
-                escape = false;
-            } else if (inString) {
-                if (c == '\\') {
-                    escape = true;
-                } else if (c == '"') {
-                    inString = false;
-                }
-            } else if (c == '"') {
-                inString = true;
+            if (inJsonString(c)) {
+                // inside a string braces do not count
             } else if (c == '{') {
                 depth++;
             } else if (c == '}' && --depth == 0) {

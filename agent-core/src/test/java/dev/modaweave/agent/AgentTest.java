@@ -309,6 +309,17 @@ class AgentTest {
     }
 
     @Test
+    void a_tool_that_joins_between_turns_is_in_the_next_turns_catalog(Vertx vertx) throws Exception {
+        var model = ScriptedStreamingModel.replies(5, "Hello.");
+        Agent agent = agent(vertx, model);
+        runTurn(agent, "s13", "hi");
+        serve(vertx, new ScriptedTool(ScriptedTool.descriptor("filmmaker", "text-to-video", 1), (r, p, n) -> ScriptedTool.png()));
+        runTurn(agent, "s13", "hi again");
+        assertThat(model.requests.get(0).messages().get(0).toString()).doesNotContain("filmmaker");
+        assertThat(model.requests.get(1).messages().get(0).toString()).contains("filmmaker").contains("text-to-video");
+    }
+
+    @Test
     void unknown_media_fails_the_turn_with_a_clear_error(Vertx vertx) throws Exception {
         var model = ScriptedStreamingModel.replies(5, "hi");
         String missing = "art_" + "c".repeat(26);
@@ -317,6 +328,23 @@ class AgentTest {
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_FAILED);
         assertThat(last.getJsonObject("error").getString("message")).contains(missing).contains("not in the artifact store");
         assertThat(model.requests).isEmpty();
+    }
+
+    @Test
+    void a_second_turn_in_a_busy_session_gets_one_clear_refusal(Vertx vertx) throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        Agent agent = Agent.builder().vertx(vertx).model(new ScriptedStreamingModel((request, round) -> List.of(new Await(hold))))
+                .catalog(registry).store(store).build();
+        vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+        JsonObject request = new JsonObject().put("sessionId", "busy").put("message", new JsonObject().put("text", "hi"));
+
+        JsonObject first = vertx.eventBus().<JsonObject>request(EventBusAddresses.AGENT, request).await(5, TimeUnit.SECONDS).body();
+        JsonObject second = vertx.eventBus().<JsonObject>request(EventBusAddresses.AGENT, request).await(5, TimeUnit.SECONDS).body();
+        hold.countDown();
+
+        assertThat(first.getBoolean("accepted")).isTrue();
+        assertThat(second.getBoolean("accepted")).isFalse();
+        assertThat(second.getJsonObject("error").getString("code")).isEqualTo("session_busy");
     }
 
     @Test

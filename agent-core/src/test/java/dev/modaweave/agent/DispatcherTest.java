@@ -186,6 +186,33 @@ class DispatcherTest {
     }
 
     @Test
+    void calls_streamed_into_a_running_turn_may_refer_to_its_earlier_calls(Vertx vertx) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedTool painter = ScriptedTool.blocking("painter", 1, release);
+        ScriptedTool editor = editor();
+        serve(vertx, painter);
+        serve(vertx, editor);
+        startDispatcher(vertx);
+        List<JsonObject> events = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer(EventBusAddresses.turn("t12"), m -> events.add(m.body())).completion().await(5, TimeUnit.SECONDS);
+
+        dispatch(vertx, "t12", false, call("img", "text-to-image", prompt("a fox"))).await(10, TimeUnit.SECONDS);
+        JsonObject second = dispatch(vertx, "t12", false,
+                call("edit", "image-edit", new JsonObject().put("image", new JsonObject().put("$ref", "img")).put("prompt", "blue")))
+                .await(10, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertThat(second.getBoolean("accepted")).isTrue();
+        awaitCondition(() -> events.stream().anyMatch(e -> e.getString("type").equals("turn-done")));
+        JsonObject done = events.stream().filter(e -> e.getString("type").equals("turn-done")).findFirst().orElseThrow();
+        assertThat(done.getJsonArray("outcomes")).hasSize(2);
+        assertThat(editor.calls()).isEqualTo(1);
+        String imageId = events.stream().filter(e -> "completed".equals(e.getString("type")) && "img".equals(e.getString("callId")))
+                .findFirst().orElseThrow().getString("artifactId");
+        assertThat(editor.requests().get(0).arguments().get("image").asText()).isEqualTo(imageId);
+    }
+
+    @Test
     void independent_calls_run_at_the_same_time(Vertx vertx) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScriptedTool painter = ScriptedTool.blocking("painter", 3, release);

@@ -184,6 +184,17 @@ class MetaResponseParserTest {
     }
 
     @Test
+    void an_over_long_paper_block_with_an_endless_string_is_malformed_while_streaming() {
+        var parser = new MetaResponseParser(MetaResponseParser.Options.defaults().withMaxBlockChars(100));
+        List<ParseEvent> events = new ArrayList<>(parser.feed("{Model: \"T-to-I\", Input: \""));
+        for (int k = 0; k < 20; k++) {
+            events.addAll(parser.feed("bbbbbbbbbb"));
+        }
+        assertThat(events).filteredOn(ParseEvent.Malformed.class::isInstance).singleElement()
+                .satisfies(e -> assertThat(((ParseEvent.Malformed) e).reason()).contains("within 100"));
+    }
+
+    @Test
     void paper_notation_with_unknown_model_is_malformed() {
         var events = parse("{Model: \"T-to-3D\", Input: \"a chair\"}");
         assertThat(((ParseEvent.Malformed) events.get(0)).reason()).contains("T-to-3D");

@@ -52,7 +52,7 @@ public final class DataCard {
         if (stats != null) {
             sources.putAll(stats.sources());
         } else if (build != null) {
-            build.path("sources").fields().forEachRemaining(e -> sources.put(e.getKey(), e.getValue().asLong()));
+            build.path("sources").properties().forEach(e -> sources.put(e.getKey(), e.getValue().asLong()));
         }
         StringBuilder md = new StringBuilder();
         md.append("# Meta-response instruction data\n\n");
@@ -93,11 +93,12 @@ public final class DataCard {
             stats.bySplit().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             md.append("\n| kind | records |\n|---|---|\n");
             stats.byKind().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-            md.append(String.format(Locale.ROOT, "%nDuplicate user texts: %.2f%%. Captions in more than one split: %d. "
+            md.append(String.format(Locale.ROOT, "%nDuplicate instructions (same text and media): %.2f%%. "
+                    + "Captions in more than one split: %d. "
                     + "See `stats.txt` and `report.html`.%n%n", stats.duplicateRate() * 100, stats.captionsInSeveralSplits()));
         }
         md.append("## Sources and licences\n\n");
-        md.append("| source | captions used | terms |\n|---|---|---|\n");
+        md.append("| source | caption uses | terms |\n|---|---|---|\n");
         boolean researchOnly = false;
         StringBuilder restricted = new StringBuilder();
         for (Map.Entry<String, Long> e : sources.entrySet()) {

@@ -82,8 +82,19 @@ public final class DatasetBuilder {
             all.addAll(captionList);
         }
         reader.read(captionPaths, all::add);
+        ProgressBar dedupBar = new ProgressBar(progress, "duplicate check", all.size(), () -> "");
+        long[] reported = {0};
         NearDuplicateFilter.Result dedupResult = new NearDuplicateFilter(
-                dedup.mode() == NearDuplicateFilter.Mode.EXACT ? texts -> new float[0][] : embedder.get(), dedup).filter(all);
+                dedup.mode() == NearDuplicateFilter.Mode.EXACT ? texts -> new float[0][] : embedder.get(), dedup)
+                .filter(all, decided -> {
+                    while (reported[0] < decided) {
+                        dedupBar.step();
+                        reported[0]++;
+                    }
+                });
+        if (reported[0] > 0) {
+            dedupBar.finish();
+        }
         List<Caption> captions = dedupResult.kept();
         all = null;
         Split[] splitOf = new Split[captions.size()];

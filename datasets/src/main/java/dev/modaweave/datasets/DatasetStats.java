@@ -150,7 +150,9 @@ public final class DatasetStats {
         if (r.paraphrased()) {
             paraphrased++;
         }
-        long key = CaptionText.stableHash(0, CaptionText.normalised(r.userText()));
+        StringBuilder instruction = new StringBuilder(CaptionText.normalised(r.userText()));
+        r.media().forEach(m -> instruction.append('\u0000').append(m.captionId()));
+        long key = CaptionText.stableHash(0, instruction.toString());
         int bit = 1 << split.ordinal();
         Integer seen = userTextSplits.get(key);
         if (seen != null) {
@@ -173,7 +175,10 @@ public final class DatasetStats {
         return captionsInSeveralSplits;
     }
 
-    /** Share of records whose user text (normalised) repeats an earlier record's. */
+    /**
+     * Share of records whose instruction repeats an earlier record's: the same user text (normalised)
+     * with the same attached media. The same question about different photos is not a duplicate.
+     */
     public double duplicateRate() {
         return records == 0 ? 0 : duplicateUserTexts / (double) records;
     }
@@ -197,8 +202,8 @@ public final class DatasetStats {
         o.set("assistantWords", Json.MAPPER.valueToTree(assistantWords));
         o.set("sources", Json.MAPPER.valueToTree(sources));
         o.put("paraphrased", paraphrased);
-        o.put("duplicateUserTextRate", duplicateRate());
-        o.put("crossSplitUserTexts", crossSplitUserTexts);
+        o.put("duplicateInstructionRate", duplicateRate());
+        o.put("crossSplitInstructions", crossSplitUserTexts);
         o.put("captionsInSeveralSplits", captionsInSeveralSplits);
         JsonNode build = buildSummary();
         if (build != null) {
@@ -232,7 +237,7 @@ public final class DatasetStats {
         section(t, "user text length (words)", userWords);
         section(t, "assistant text length (words, calls excluded)", assistantWords);
         section(t, "caption uses by source", sources);
-        t.append(String.format("duplicate user texts: %.2f%% (%d records; %d repeat a text of another split)%n",
+        t.append(String.format("duplicate instructions (same text and media): %.2f%% (%d records; %d repeat one of another split)%n",
                 duplicateRate() * 100, duplicateUserTexts, crossSplitUserTexts));
         t.append("captions in more than one split: ").append(captionsInSeveralSplits).append('\n');
         t.append("paraphrased records: ").append(paraphrased).append('\n');
@@ -256,8 +261,8 @@ public final class DatasetStats {
         StringBuilder b = new StringBuilder();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("records", records);
-        summary.put("duplicate user texts", String.format("%.2f%%", duplicateRate() * 100));
-        summary.put("user texts repeated across splits", crossSplitUserTexts);
+        summary.put("duplicate instructions (same text and media)", String.format("%.2f%%", duplicateRate() * 100));
+        summary.put("instructions repeated across splits", crossSplitUserTexts);
         summary.put("captions in more than one split", captionsInSeveralSplits);
         summary.put("paraphrased records", paraphrased);
         JsonNode build = buildSummary();

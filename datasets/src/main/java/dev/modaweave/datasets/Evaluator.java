@@ -53,6 +53,7 @@ public final class Evaluator {
     private final int limit;
     private final PrintWriter progress;
     private final LongSupplier clock;
+    private final Path predictions;
 
     private Evaluator(Builder b) {
         this.responder = Objects.requireNonNull(b.responder, "responder");
@@ -60,6 +61,7 @@ public final class Evaluator {
         this.limit = b.limit;
         this.progress = b.progress;
         this.clock = b.clock;
+        this.predictions = b.predictions;
     }
 
     public static Builder builder() {
@@ -90,7 +92,8 @@ public final class Evaluator {
         Map<String, Scores> byKind = new TreeMap<>();
         List<Long> latencies = new ArrayList<>();
         List<String> examples = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(splitFile, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = Files.newBufferedReader(splitFile, StandardCharsets.UTF_8);
+             java.io.Writer predicted = predictions == null ? java.io.Writer.nullWriter() : open(predictions)) {
             String line;
             int n = 0;
             while ((line = in.readLine()) != null && (limit <= 0 || n < limit)) {
@@ -108,8 +111,21 @@ public final class Evaluator {
                     answer = Responder.Answer.text("");
                     failure = "model failed: " + e.getMessage();
                 }
-                latencies.add(clock.getAsLong() - start);
+                long nanos = clock.getAsLong() - start;
+                latencies.add(nanos);
                 Outcome outcome = score(record, answer, failure);
+                if (predictions != null) {
+                    ObjectNode p = Json.object().put("id", record.id()).put("kind", record.kind().wireName())
+                            .put("answer", answer.text()).put("parsed", outcome.parsed)
+                            .put("decisionCorrect", outcome.decisionCorrect).put("latencyMs", nanos / 1e6);
+                    record.calls().forEach(c -> p.withArray("expected").add(c.toJson()));
+                    outcome.predicted.forEach(c -> p.withArray("predicted").add(c.toJson()));
+                    if (outcome.problem != null) {
+                        p.put("problem", outcome.problem);
+                    }
+                    predicted.write(Json.write(p));
+                    predicted.write('\n');
+                }
                 overall.add(outcome);
                 byKind.computeIfAbsent(record.kind().wireName(), k -> new Scores()).add(outcome);
                 if (outcome.problem != null && examples.size() < 10) {
@@ -125,6 +141,13 @@ public final class Evaluator {
         Map<String, ObjectNode> kinds = new LinkedHashMap<>();
         byKind.forEach((k, s) -> kinds.put(k, s.toJson()));
         return new EvalReport(splitFile.getFileName().toString(), overall.toJson(), kinds, latencyJson(latencies), examples);
+    }
+
+    private static java.io.Writer open(Path file) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     }
 
     private static long countLines(Path file) {
@@ -150,6 +173,7 @@ public final class Evaluator {
             }
         }
         predicted.addAll(answer.nativeCalls());
+        o.predicted = predicted;
         o.parsed = problems.isEmpty();
         o.problem = problems.isEmpty() ? null : String.join("; ", problems);
         List<MetaResponse> expected = record.calls();
@@ -273,6 +297,7 @@ public final class Evaluator {
         final List<Double> tokenF1 = new ArrayList<>();
         final List<Double> cosine = new ArrayList<>();
         String problem;
+        List<MetaResponse> predicted = List.of();
     }
 
     /** Sums of outcomes. */
@@ -371,7 +396,7 @@ public final class Evaluator {
             StringBuilder b = new StringBuilder();
             b.append("<p>Split: ").append(Html.escape(split)).append("</p>\n");
             Map<String, Object> rows = new LinkedHashMap<>();
-            overall.fields().forEachRemaining(e -> rows.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
+            overall.properties().forEach(e -> rows.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
                     : e.getValue().asText()));
             b.append(Html.table(rows));
             Map<String, Double> rates = new LinkedHashMap<>();
@@ -387,7 +412,7 @@ public final class Evaluator {
                 b.append(Html.barChart(metric + " by kind", perKind));
             }
             Map<String, Double> lat = new LinkedHashMap<>();
-            latency.fields().forEachRemaining(e -> {
+            latency.properties().forEach(e -> {
                 if (e.getKey().endsWith("Ms")) {
                     lat.put(e.getKey(), e.getValue().asDouble());
                 }
@@ -420,6 +445,7 @@ public final class Evaluator {
         private int limit;
         private PrintWriter progress;
         private LongSupplier clock = System::nanoTime;
+        private Path predictions;
 
         public Builder responder(Responder responder) { this.responder = responder; return this; }
         /** Embeds prompts for the cosine score; without it only token F1 is computed. */
@@ -435,6 +461,8 @@ public final class Evaluator {
         public Builder progress(PrintWriter out) { this.progress = out; return this; }
         /** The clock latencies are measured with (nanoseconds). */
         public Builder clock(LongSupplier nanoClock) { this.clock = nanoClock; return this; }
+        /** Writes one JSON line per record (answer, expected and predicted calls, scores) to {@code file}. */
+        public Builder predictions(Path file) { this.predictions = file; return this; }
 
         public Evaluator build() {
             return new Evaluator(this);

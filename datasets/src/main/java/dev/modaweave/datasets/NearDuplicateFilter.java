@@ -107,6 +107,14 @@ public final class NearDuplicateFilter {
 
     /** Filters {@code captions}. */
     public Result filter(List<Caption> captions) {
+        return filter(captions, done -> { });
+    }
+
+    /**
+     * Filters {@code captions}, reporting after each chunk how many input captions have been
+     * decided (exact duplicates count as decided at once), for a progress bar.
+     */
+    public Result filter(List<Caption> captions, java.util.function.IntConsumer decided) {
         long start = System.nanoTime();
         List<Caption> unique = new ArrayList<>(captions.size());
         Set<String> seen = new HashSet<>();
@@ -122,6 +130,7 @@ public final class NearDuplicateFilter {
         Run run = new Run(unique);
         for (int from = 0; from < unique.size(); from += options.chunk()) {
             run.chunk(from, Math.min(unique.size(), from + options.chunk()));
+            decided.accept(exact + Math.min(unique.size(), from + options.chunk()));
         }
         List<Caption> kept = new ArrayList<>(unique.size() - run.dropped);
         for (int i = 0; i < unique.size(); i++) {

@@ -41,14 +41,14 @@ class DatasetStatsTest {
         assertThat(json.path("byModality").fieldNames()).toIterable().contains("image", "video", "audio", "text");
         assertThat(json.path("captionsInSeveralSplits").asLong()).isZero();
         assertThat(json.path("build").path("written").asLong()).isEqualTo(500);
-        assertThat(stats.toText()).contains("by kind", "user text length", "duplicate user texts");
+        assertThat(stats.toText()).contains("by kind", "user text length", "duplicate instructions");
         String html = Files.readString(out.resolve("report.html"));
         assertThat(html).contains("<svg", "Records by kind").doesNotContain("<script", "src=\"http");
         assertThat(Files.readString(out.resolve("README.md"))).contains("## Statistics", "Research and non-commercial use only");
     }
 
     @Test
-    void repeated_user_texts_are_counted_as_duplicates() throws IOException {
+    void repeated_instructions_are_counted_as_duplicates() throws IOException {
         DatasetBuilder.builder().captions(List.of(TestData.captionsDir())).outDir(out).seed(5).size(3000)
                 .embedder(HashingEmbedder::new).build().build();
         assertThat(DatasetStats.of(out).duplicateRate()).isPositive().isLessThan(1.0);

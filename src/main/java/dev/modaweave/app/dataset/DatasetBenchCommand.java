@@ -211,6 +211,7 @@ public final class DatasetBenchCommand implements Runnable {
         ObjectNode o = Json.object();
         o.put("benchmark", benchmark);
         o.put("cores", cores);
+        o.put("loadAverage1m", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         return o;
     }
 

@@ -59,7 +59,7 @@ final class DatasetEvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Evaluate at most N records (default: all).")
     int limit;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where to write eval.json and eval.html (default: DATA/eval-SPLIT).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write eval.json, eval.html and predictions.jsonl (default: DATA/eval-SPLIT).")
     Path out;
 
     @Option(names = "--no-embeddings", description = "Skip the embedding cosine of prompts (token F1 only).")
@@ -80,8 +80,10 @@ final class DatasetEvalCommand implements Callable<Integer> {
                 throw new UsageException("no model to evaluate: pass --config FILE or --base-url and --model");
             }
             Duration wait = timeout != null ? timeout : Duration.ofSeconds(120);
+            Path reports = out != null ? out : data.resolve("eval-" + s.wireName());
             StreamingChatModel chat = cfg.provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(cfg);
-            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(chat, wait)).limit(limit);
+            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(chat, wait)).limit(limit)
+                    .predictions(reports.resolve("predictions.jsonl"));
             if (!noEmbeddings) {
                 b.embedder(SentenceEmbedder.miniLm());
             }
@@ -98,7 +100,7 @@ final class DatasetEvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        report.write(out != null ? out : data.resolve("eval-" + split));
+        report.write(out != null ? out : data.resolve("eval-" + Split.fromWireName(split).wireName()));
         spec.commandLine().getOut().println(Json.write(report.toJson()));
         return 0;
     }

@@ -1,26 +1,14 @@
 package dev.modaweave.app.run;
 
-import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentEvents;
-import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.UserInput;
-import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.modaweave.agent.llm.ChatModels;
-import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
-import dev.modaweave.app.config.ModaweaveConfig;
-import dev.modaweave.app.planner.EmbeddedPlanner;
-import dev.modaweave.generators.djl.TorchScriptTool;
+import dev.modaweave.app.runtime.AgentRuntime;
 import dev.modaweave.tools.ArtifactStore;
-import dev.modaweave.tools.FileSystemArtifactStore;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
-import dev.modaweave.tools.ToolRegistry;
-import dev.modaweave.tools.ToolWorker;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -87,8 +75,6 @@ public final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
         }
-        ModaweaveConfig config = loaded.config();
-        boolean embedded = config.llm().provider() == LlmConfig.Provider.EMBEDDED;
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         try {
@@ -96,39 +82,32 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException("cannot create the output directory " + out + ": " + e.getMessage());
         }
-        Path storePath = storeDir != null ? storeDir : config.store().dir();
-        ArtifactStore store = FileSystemArtifactStore.builder(storePath)
-                .maxTotalBytes(config.store().maxBytes()).maxAge(config.store().maxAge()).build();
-        StreamingChatModel model = embedded ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
-        List<String> media = upload(store);
-
-        Vertx vertx = Vertx.vertx();
-        List<GeneratorTool> tools = new ArrayList<>(ToolRegistry.loadServices(RunCommand.class.getClassLoader()));
-        for (String spec : config.tools().djl()) {
-            tools.add(TorchScriptTool.load(loaded.resolve(spec)));
-        }
+        List<Input> media = readInputs();
+        AgentRuntime.Builder builder;
         try {
-            ToolRegistry registry = ToolRegistry.create();
-            registry.attach(vertx).await(10, TimeUnit.SECONDS);
-            for (GeneratorTool tool : tools) {
-                registry.register(tool);
-                vertx.deployVerticle(ToolWorker.of(tool, store)).await(30, TimeUnit.SECONDS);
-            }
-            vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
-            Agent agent = Agent.builder().vertx(vertx).model(model).catalog(registry).store(store)
-                    .options(config.agent().toOptions(config.llm())).build().start().await(10, TimeUnit.SECONDS);
+            builder = AgentRuntime.builder().config(loaded);
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        if (storeDir != null) {
+            builder.storeRoot(storeDir);
+        }
+        try (AgentRuntime runtime = builder.start()) {
+            ArtifactStore store = runtime.store();
+            List<String> ids = media.stream().map(in -> store.put(in.bytes(), new ArtifactStore.NewArtifact(in.mimeType(), Map.of(),
+                    "upload", Json.object(), List.of())).id()).toList();
             EventPrinter printer = new EventPrinter(stdout, stderr, store, out, json);
-            JsonObject last = agent.turn("run", new UserInput(message, media), printer::print).await(30, TimeUnit.MINUTES);
+            JsonObject last = runtime.agent().turn("run", new UserInput(message, ids), printer::print).await(30, TimeUnit.MINUTES);
             stdout.flush();
             return AgentEvents.TURN_DONE.equals(last.getString("type")) && printer.failures() == 0 ? 0 : 1;
-        } finally {
-            vertx.close().await(30, TimeUnit.SECONDS);
-            tools.forEach(GeneratorTool::close);
         }
     }
 
-    private List<String> upload(ArtifactStore store) {
-        List<String> ids = new ArrayList<>();
+    private record Input(byte[] bytes, String mimeType) {
+    }
+
+    private List<Input> readInputs() {
+        List<Input> read = new ArrayList<>();
         for (Path file : inputs) {
             byte[] bytes;
             try {
@@ -140,9 +119,9 @@ public final class RunCommand implements Callable<Integer> {
             }
             String mime = MediaTypes.sniff(bytes).orElseThrow(() -> new UsageException(
                     file + " is not an image, audio or video file Modaweave recognises (PNG, JPEG, GIF, WebP, WAV, MP3, OGG, FLAC, MP4, WebM)"));
-            ids.add(store.put(bytes, new ArtifactStore.NewArtifact(mime, Map.of(), "upload", Json.object(), List.of())).id());
+            read.add(new Input(bytes, mime));
         }
-        return ids;
+        return read;
     }
 
     /** Prints events as they arrive and writes each artifact into the output directory. */

@@ -63,8 +63,8 @@ public final class GenerateCommand implements Runnable {
     Path out;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration of a backend that needs one; so far a TorchScript spec file (DJL), "
-                    + "whose tool can then be named with --tool.")
+            description = "Configuration of a backend that needs one: a TorchScript spec file (DJL) or an HTTP generator's "
+                    + "settings as JSON ({\"backend\": \"comfyui\", …}); its tool can then be named with --tool.")
     Path config;
 
     @Option(names = "--input", paramLabel = "NAME=FILE",

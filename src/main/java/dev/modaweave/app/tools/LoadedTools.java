@@ -1,13 +1,16 @@
 package dev.modaweave.app.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.generators.djl.TorchScriptTool;
+import dev.modaweave.generators.http.HttpGenerators;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ToolException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +24,8 @@ import java.util.ServiceLoader;
 
 /**
  * The tools the command line can run directly: every {@link GeneratorTool} found by the
- * {@link ServiceLoader}, plus a TorchScript tool when {@code --config} names a DJL spec file.
+ * {@link ServiceLoader}, plus the tool {@code --config} describes: a DJL TorchScript spec file, or an
+ * HTTP generator's settings (a JSON object with {@code "backend"}, see generators/http/README.md).
  * Closing closes them all.
  */
 final class LoadedTools implements AutoCloseable {
@@ -33,7 +37,7 @@ final class LoadedTools implements AutoCloseable {
     }
 
     /**
-     * @param config a TorchScript spec file, or null
+     * @param config a TorchScript spec file or HTTP generator settings, or null
      * @throws UsageException when two tools share a name, or the config is not a usable spec
      */
     static LoadedTools load(Path config) {
@@ -88,14 +92,30 @@ final class LoadedTools implements AutoCloseable {
         } catch (IOException | IllegalArgumentException e) {
             throw new UsageException("cannot read --config " + config + " as JSON: " + e.getMessage(), e);
         }
+        if (node.has("backend")) {
+            return httpGenerator(config, node);
+        }
         if (!node.has("model") || !node.has("output")) {
-            throw new UsageException("--config " + config + " is not a TorchScript spec (no \"model\" and \"output\"); "
-                    + "generate accepts only DJL spec files so far, see generators/djl/README.md");
+            throw new UsageException("--config " + config + " is not a TorchScript spec (no \"model\" and \"output\") nor HTTP"
+                    + " generator settings (no \"backend\"); see generators/djl/README.md and generators/http/README.md");
         }
         try {
             return TorchScriptTool.load(config);
         } catch (ToolException e) {
             throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    private static GeneratorTool httpGenerator(Path config, JsonNode node) {
+        if (!node.isObject()) {
+            throw new UsageException("--config " + config + " must be a JSON object of settings");
+        }
+        Map<String, Object> settings = Json.MAPPER.convertValue(node, new TypeReference<Map<String, Object>>() { });
+        Path directory = config.toAbsolutePath().getParent();
+        try {
+            return HttpGenerators.create(settings, System::getenv, directory);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            throw new UsageException("--config " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -29,7 +29,7 @@ final class ToolsListCommand implements Runnable {
     boolean json;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A TorchScript spec file (DJL) whose tool is listed too.")
+            description = "A TorchScript spec file (DJL) or an HTTP generator's settings (JSON) whose tool is listed too.")
     Path config;
 
     @Override

@@ -107,4 +107,73 @@ class DatasetCommandTest {
         assertThat(one).hasSize(50).isEqualTo(two);
         assertThat(one.subList(0, 2)).isEqualTo(real);
     }
+
+    @Test
+    void dataset_eval_scores_an_openai_compatible_streaming_server_and_writes_its_reports() throws IOException {
+        Path data = dir.resolve("data");
+        assertThat(run(new ByteArrayOutputStream(), "dataset", "build", "--captions", captions().toString(), "--out",
+                data.toString(), "--size", "40", "--dedup", "exact", "--no-progress")).isZero();
+        String answer = "Sure. <meta>{\\\"id\\\":\\\"img1\\\",\\\"task\\\":\\\"text-to-image\\\","
+                + "\\\"args\\\":{\\\"prompt\\\":\\\"a red bicycle\\\"}}</meta>";
+        com.sun.net.httpserver.HttpServer server = sseServer(answer);
+        server.start();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = run(out, "dataset", "eval", "--data", data.toString(), "--split", "train", "--limit", "10",
+                    "--base-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "--model", "m",
+                    "--no-embeddings", "--no-progress");
+            assertThat(code).as(out.toString()).isZero();
+            String json = Files.readString(data.resolve("eval-train/eval.json"));
+            assertThat(json).contains("\"records\" : 10", "\"parseSuccessRate\" : 1.0", "p90Ms");
+            assertThat(data.resolve("eval-train/eval.html")).isNotEmptyFile();
+            List<String> predictions = Files.readAllLines(data.resolve("eval-train/predictions.jsonl"));
+            assertThat(predictions).hasSize(10).allMatch(l -> l.contains("\"predicted\":[{\"id\":\"img1\""));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** A local OpenAI-compatible server that streams {@code answer} (JSON-escaped) as the reply to every request. */
+    private static com.sun.net.httpserver.HttpServer sseServer(String answer) throws IOException {
+        String sse = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"" + answer + "\"},"
+                + "\"finish_reason\":null}]}\n\n"
+                + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":30,\"completion_tokens\":10,\"total_tokens\":40}}\n\ndata: [DONE]\n\n";
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/v1/chat/completions", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = sse.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        return server;
+    }
+
+    @Test
+    void dataset_build_paraphrases_through_a_configured_model_and_caches_the_answers() throws IOException {
+        com.sun.net.httpserver.HttpServer server = sseServer("Could you make me a nice picture of that, please?");
+        server.start();
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("llm.yaml");
+        Files.writeString(config, "llm:\n  provider: openai\n  baseUrl: http://127.0.0.1:" + server.getAddress().getPort()
+                + "/v1\n  model: m\n  timeout: 10s\n");
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int code = run(out, "dataset", "build", "--captions", captions().toString(), "--out", data.toString(),
+                    "--size", "20", "--dedup", "exact", "--paraphrase-config", config.toString(), "--paraphrase-share", "1",
+                    "--paraphrase-rate", "1000", "--no-progress");
+            assertThat(code).as(out.toString()).isZero();
+            assertThat(out.toString()).contains("\"paraphrase\"");
+            assertThat(Files.readAllLines(data.resolve("paraphrase-cache.jsonl"))).isNotEmpty();
+            String all = Files.readString(data.resolve("train.jsonl"));
+            assertThat(all).contains("\"paraphrased\":true", "Could you make me a nice picture of that, please?");
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -2,7 +2,6 @@ package dev.modaweave.tools;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modaweave.tools.internal.ArtifactJson;
-import dev.modaweave.tools.internal.MediaSniffer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +45,10 @@ public final class FileSystemArtifactStore implements ArtifactStore {
 
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Media types with a magic number the store checks; others (text, JSON…) are stored as declared. */
+    private static final java.util.Set<String> SIGNED_TYPES = java.util.Set.of("image/png", "image/jpeg", "image/gif",
+            "image/webp", "image/bmp", "audio/wav", "audio/mpeg", "audio/ogg", "video/ogg", "audio/flac", "video/mp4",
+            "audio/mp4", "video/quicktime", "video/webm");
 
     private final Path blobs;
     private final Path meta;
@@ -91,11 +94,14 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         if (bytes.length == 0) {
             throw new InvalidMediaException("refusing to store an empty " + metadata.mimeType() + " artifact");
         }
-        String mime = MediaSniffer.normalise(metadata.mimeType());
-        if (MediaSniffer.matches(mime, bytes).filter(ok -> !ok).isPresent()) {
-            throw new InvalidMediaException("the bytes from '" + metadata.tool() + "' are declared " + mime
-                    + " but do not start with its signature (first bytes: " + hexPrefix(bytes)
-                    + "); check the tool's output format");
+        String mime = MediaTypes.normalize(metadata.mimeType());
+        if (SIGNED_TYPES.contains(mime)) {
+            try {
+                MediaTypes.requireMatches(bytes, mime);
+            } catch (InvalidMediaException e) {
+                throw new InvalidMediaException("refusing to store the output of '" + metadata.tool() + "': "
+                        + e.getMessage() + "; check the tool's output format", e);
+            }
         }
         metadata.parents().forEach(Artifact::requireValidId);
         String sha = sha256(bytes);
@@ -297,10 +303,6 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
-    }
-
-    private static String hexPrefix(byte[] bytes) {
-        return HexFormat.ofDelimiter(" ").formatHex(bytes, 0, Math.min(8, bytes.length));
     }
 
     private static ArtifactNotFoundException notFound(String id) {

@@ -208,6 +208,18 @@ public final class ToolRegistry implements ToolCatalog {
         return capacity == 0 ? 0 : (double) inFlight / capacity;
     }
 
+    /** Calls of {@code name} running or queued on its live workers, as last announced; 0 for unknown tools. */
+    public synchronized int inFlight(String name) {
+        Entry e = entries.get(name);
+        return e == null ? 0 : e.providers.values().stream().filter(p -> p.alive).mapToInt(p -> p.inFlight).sum();
+    }
+
+    /** Calls of {@code name} waiting for a free slot on its live workers, as last announced; 0 for unknown tools. */
+    public synchronized int queued(String name) {
+        Entry e = entries.get(name);
+        return e == null ? 0 : e.providers.values().stream().filter(p -> p.alive).mapToInt(p -> Math.max(0, p.inFlight - p.capacity)).sum();
+    }
+
     /** The nodes with a live worker of {@code name}. */
     public synchronized List<String> nodes(String name) {
         Entry e = entries.get(name);

@@ -40,6 +40,8 @@ public final class ToolWorker extends VerticleBase {
     private WorkerExecutor executor;
     private MessageConsumer<JsonObject> callConsumer;
     private MessageConsumer<JsonObject> discoverConsumer;
+    private MessageConsumer<JsonObject> controlConsumer;
+    private final java.util.Map<String, ToolCall> active = new java.util.HashMap<>();
     private long announceTimer = -1;
     private int running;
 
@@ -84,8 +86,10 @@ public final class ToolWorker extends VerticleBase {
                 descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
         callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
         discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
+        controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
         announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
-        return Future.all(callConsumer.completion(), discoverConsumer.completion()).onSuccess(v -> announce());
+        return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion())
+                .onSuccess(v -> announce());
     }
 
     @Override
@@ -98,7 +102,26 @@ public final class ToolWorker extends VerticleBase {
         while ((pending = queue.poll()) != null) {
             pending.fail(new ToolUnavailableException("the worker of '" + descriptor.name() + "' is stopping; try again"));
         }
-        return Future.all(callConsumer.unregister(), discoverConsumer.unregister()).eventually(() -> executor.close());
+        return Future.all(callConsumer.unregister(), discoverConsumer.unregister(), controlConsumer.unregister())
+                .eventually(() -> executor.close());
+    }
+
+    /**
+     * This worker's own address, given in its progress events: {@code {"action":"cancel","jobId":…,"reason":…}}
+     * sent there cancels a call it holds.
+     */
+    public String controlAddress() {
+        return "modaweave.worker." + workerId;
+    }
+
+    private void onControl(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        if (body != null && "cancel".equals(body.getString("action"))) {
+            ToolCall call = active.get(body.getString("jobId", ""));
+            if (call != null) {
+                call.cancel(body.getString("reason", "cancelled by the caller"));
+            }
+        }
     }
 
     private void announce() {
@@ -127,11 +150,15 @@ public final class ToolWorker extends VerticleBase {
             call.fail(refused);
             return;
         }
+        active.put(call.jobId(), call);
         if (resilience.tryEnterBulkhead()) {
             start(call);
         } else if (queue.size() < options.queueLimit()) {
+            // a call that starts at once says so with its "started" event; a queued one says where it waits
+            call.accepted(controlAddress());
             queue.add(call);
         } else {
+            active.remove(call.jobId());
             call.fail(new ToolUnavailableException("'" + descriptor.name() + "' is busy: " + running + " calls running (capacity "
                     + descriptor.capacity() + ") and " + queue.size() + " queued; try again later or add a worker",
                     Duration.ofMillis(200), null));
@@ -140,7 +167,8 @@ public final class ToolWorker extends VerticleBase {
 
     private void start(ToolCall call) {
         running++;
-        call.run(tool, schema, store, resilience, executor).onComplete(done -> {
+        call.run(tool, schema, store, resilience, executor, controlAddress()).onComplete(done -> {
+            active.remove(call.jobId());
             running--;
             resilience.leaveBulkhead();
             drainQueue();
@@ -151,6 +179,7 @@ public final class ToolWorker extends VerticleBase {
         while (!queue.isEmpty() && resilience.tryEnterBulkhead()) {
             ToolCall next = queue.poll();
             if (next.isCancelled()) {
+                active.remove(next.jobId());
                 resilience.leaveBulkhead();
                 next.fail(new ToolCancelledException(next.cancellationReason()));
                 continue;
@@ -162,7 +191,7 @@ public final class ToolWorker extends VerticleBase {
     /**
      * Settings of a {@link ToolWorker}. Defaults: 60 s per attempt, 3 attempts, backoff from 200 ms
      * doubling up to 5 s, breaker opening at 50 % failures over the last 10 calls (at least 5) for
-     * 30 s, 64 queued calls, announcements every second with a 3 s lease, node id {@code local}.
+     * 30 s, 64 queued calls, a 10 s announcement lease (re-announced every third of it), node id {@code local}.
      *
      * @param timeout           time limit of one attempt of {@code generate}
      * @param maxAttempts       attempts per call, counting the first (1 disables retries)
@@ -222,7 +251,7 @@ public final class ToolWorker extends VerticleBase {
             private int minimumCalls = 5;
             private Duration openDuration = Duration.ofSeconds(30);
             private int queueLimit = 64;
-            private Duration lease = Duration.ofSeconds(3);
+            private Duration lease = Duration.ofSeconds(10);
             private String nodeId = "local";
 
             public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }

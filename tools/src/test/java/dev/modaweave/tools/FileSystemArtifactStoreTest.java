@@ -70,7 +70,7 @@ class FileSystemArtifactStoreTest {
 
         assertThatThrownBy(() -> store.put(notAPng, png("liar")))
                 .isInstanceOf(InvalidMediaException.class)
-                .hasMessageContaining("image/png").hasMessageContaining("liar");
+                .hasMessageContaining("image/png").hasMessageContaining("liar").hasMessageContaining("image/gif");
     }
 
     @Test

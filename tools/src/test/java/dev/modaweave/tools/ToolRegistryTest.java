@@ -103,6 +103,22 @@ class ToolRegistryTest {
     }
 
     @Test
+    void in_flight_and_queued_calls_add_up_over_the_live_workers_as_announced() {
+        ToolRegistry registry = ToolRegistry.create();
+        ToolDescriptor d = ScriptedTool.imageDescriptor("remote-painter", 2);
+
+        registry.accept(announcement("w1", "node-1", d, "closed").put("inFlight", 5));
+        registry.accept(announcement("w2", "node-2", d, "closed").put("inFlight", 1));
+        assertThat(registry.inFlight("remote-painter")).isEqualTo(6);
+        assertThat(registry.queued("remote-painter")).as("w1 runs 2 and queues 3; w2 has a free slot").isEqualTo(3);
+
+        registry.nodeLeft("node-1");
+        assertThat(registry.inFlight("remote-painter")).isEqualTo(1);
+        assertThat(registry.queued("remote-painter")).isZero();
+        assertThat(registry.inFlight("nothing")).isZero();
+    }
+
+    @Test
     void a_tool_whose_node_left_stays_in_the_catalog_marked_as_gone() {
         ToolRegistry registry = ToolRegistry.create();
         List<String> left = new CopyOnWriteArrayList<>();

@@ -42,11 +42,11 @@ public record ClusterSettings(String clusterName, String host, int port, List<St
 
     /**
      * Loopback defaults: cluster {@code modaweave}, 127.0.0.1:5701, member 127.0.0.1:5701-5705,
-     * 1 s heartbeats, dead after 5 s.
+     * 1 s heartbeats, dead after 4 s.
      */
     public static ClusterSettings loopback() {
         return new ClusterSettings("modaweave", "127.0.0.1", 5701, List.of("127.0.0.1:5701-5705"),
-                Duration.ofSeconds(1), Duration.ofSeconds(5));
+                Duration.ofSeconds(1), Duration.ofSeconds(4));
     }
 
     public ClusterSettings withClusterName(String name) {

@@ -33,6 +33,9 @@ public final class Clustering {
         config.setProperty("hazelcast.wait.seconds.before.join", "0");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
+        // job records must survive a member's death, but a write need not wait for its backup
+        config.addMapConfig(new com.hazelcast.config.MapConfig(dev.modaweave.agent.internal.JobLedger.MAP_NAME)
+                .setBackupCount(0).setAsyncBackupCount(1));
         NetworkConfig network = config.getNetworkConfig();
         network.setPublicAddress(null);
         if (settings.port() > 0) {

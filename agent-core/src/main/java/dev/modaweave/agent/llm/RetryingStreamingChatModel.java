@@ -20,6 +20,8 @@ import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.llm.internal.ProviderHttpException;
 import dev.modaweave.agent.llm.internal.RetryAfter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 
 import java.io.IOException;
@@ -67,6 +69,7 @@ public final class RetryingStreamingChatModel implements StreamingChatModel {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RetryingStreamingChatModel.class);
     private static final Set<Integer> RETRIABLE_STATUSES = Set.of(429, 500, 502, 503, 504);
 
     private final StreamingChatModel delegate;
@@ -275,6 +278,8 @@ public final class RetryingStreamingChatModel implements StreamingChatModel {
             finished = true;
             Optional<Duration> delay = delivered ? Optional.empty() : retryDelay(error, retriesDone);
             if (delay.isPresent()) {
+                LOG.info("LLM call failed before any output ({}); retry {} of {} in {} ms",
+                        error.getMessage(), retriesDone + 1, maxRetries, delay.get().toMillis());
                 scheduler.schedule(delay.get(), () -> attempt(call, target, retriesDone + 1));
             } else {
                 target.onError(error);

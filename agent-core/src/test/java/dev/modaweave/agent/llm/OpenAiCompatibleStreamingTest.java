@@ -69,6 +69,19 @@ class OpenAiCompatibleStreamingTest {
     }
 
     @Test
+    void a_local_server_without_a_key_gets_no_authorization_header() {
+        server.stubFor(post(urlEqualTo("/v1/chat/completions")).willReturn(StreamFixtures.openAiResponse(List.of("ok"))));
+        LlmConfig vllm = LlmConfig.builder().provider(LlmConfig.Provider.OPENAI).baseUrl(server.baseUrl() + "/v1")
+                .model("Qwen/Qwen2.5-7B-Instruct").build();
+        RecordingHandler handler = new RecordingHandler();
+
+        ChatModels.streaming(vllm, name -> null).chat(TestModels.ask("hello"), handler);
+
+        assertThat(handler.awaitResponse().aiMessage().text()).isEqualTo("ok");
+        server.verify(postRequestedFor(urlEqualTo("/v1/chat/completions")).withoutHeader("Authorization"));
+    }
+
+    @Test
     void a_meta_response_split_across_deltas_arrives_whole_once_the_deltas_are_joined() {
         List<String> deltas = List.of("A fox: <me", "ta>{\"id\":\"img1\",\"task\":\"text-to-", "image\",\"args\":{\"prompt\":",
                 "\"a red fox\"}}</m", "eta> done");

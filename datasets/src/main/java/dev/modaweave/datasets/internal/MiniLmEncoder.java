@@ -16,11 +16,19 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * all-MiniLM-L6-v2 from the LangChain4j embeddings jar (its ONNX model and tokenizer resources),
  * run on batches of texts sorted by length so that padding stays small: mean pooling over the
  * attention mask, then L2 normalisation, the same as LangChain4j's {@code AllMiniLmL6V2EmbeddingModel}.
+ *
+ * <p>Batches run concurrently, one per core, each single-threaded inside ONNX Runtime: on short
+ * texts that keeps every core busy without the spinning of intra-operator threads, which matters
+ * most on a machine shared with other work.
  */
 public final class MiniLmEncoder implements SentenceEmbedder {
 
@@ -33,16 +41,24 @@ public final class MiniLmEncoder implements SentenceEmbedder {
     private final OrtEnvironment environment;
     private final OrtSession session;
     private final HuggingFaceTokenizer tokenizer;
+    private final ExecutorService workers;
 
     private MiniLmEncoder() {
         try (InputStream model = open(MODEL); InputStream tok = open(TOKENIZER)) {
             environment = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            options.setIntraOpNumThreads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+            options.setIntraOpNumThreads(1);
+            options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = environment.createSession(model.readAllBytes(), options);
             tokenizer = HuggingFaceTokenizer.newInstance(tok, Map.of("padding", "false", "truncation", "true",
                     "maxLength", Integer.toString(MAX_TOKENS)));
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+            workers = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "minilm-encoder");
+                t.setDaemon(true);
+                return t;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the all-MiniLM-L6-v2 model from the class path", e);
         } catch (OrtException e) {
@@ -83,15 +99,30 @@ public final class MiniLmEncoder implements SentenceEmbedder {
             order[i] = i;
         }
         java.util.Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+        List<Future<?>> pending = new ArrayList<>();
         for (int start = 0; start < n; start += BATCH) {
+            int from = start;
             int end = Math.min(n, start + BATCH);
-            List<String> batch = new ArrayList<>(end - start);
-            for (int k = start; k < end; k++) {
-                batch.add(texts.get(order[k]));
-            }
-            float[][] vectors = embedBatch(batch);
-            for (int k = start; k < end; k++) {
-                out[order[k]] = vectors[k - start];
+            pending.add(workers.submit(() -> {
+                List<String> batch = new ArrayList<>(end - from);
+                for (int k = from; k < end; k++) {
+                    batch.add(texts.get(order[k]));
+                }
+                float[][] vectors = embedBatch(batch);
+                for (int k = from; k < end; k++) {
+                    out[order[k]] = vectors[k - from];
+                }
+            }));
+        }
+        for (Future<?> f : pending) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while embedding", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r
+                        : new IllegalStateException("embedding failed: " + e.getCause(), e.getCause());
             }
         }
         return out;

@@ -43,6 +43,7 @@ import java.util.concurrent.TimeoutException;
 public final class ToolCall {
 
     private static final int MAX_JOB_ID = 200;
+    private static final long CLUSTER_CANCEL_DELAY_MS = 200;
 
     private final Message<JsonObject> message;
     private final String jobId;
@@ -56,6 +57,8 @@ public final class ToolCall {
     private final Cancellation cancellation = Cancellation.create();
     private final Promise<Void> done = Promise.promise();
     private MessageConsumer<JsonObject> cancelConsumer;
+    private MessageConsumer<JsonObject> clusterCancelConsumer;
+    private String controlAddress;
     private int attempts;
     private boolean replied;
 
@@ -95,7 +98,7 @@ public final class ToolCall {
         Object events = body.getValue("events");
         ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null, descriptor, options,
                 workerId, vertx, context);
-        call.cancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
+        call.cancelConsumer = vertx.eventBus().<JsonObject>localConsumer(EventBusAddresses.cancel(jobId),
                 m -> call.cancellation.cancel(reasonOf(m.body())));
         return call;
     }
@@ -107,6 +110,15 @@ public final class ToolCall {
         return "cancelled by the caller";
     }
 
+    public String jobId() {
+        return jobId;
+    }
+
+    /** Cancels the call (running or queued) with {@code reason}. */
+    public void cancel(String reason) {
+        cancellation.cancel(reason);
+    }
+
     public boolean isCancelled() {
         return cancellation.isCancelled();
     }
@@ -116,14 +128,34 @@ public final class ToolCall {
     }
 
     /** Runs the call through the guards; the future completes once the reply has been sent. */
+    /** Tells the caller which worker holds the call before it starts (it may wait in the queue). */
+    public void accepted(String control) {
+        this.controlAddress = control;
+        if (events != null) {
+            vertx.eventBus().send(events, event("accepted", 0, ""));
+        }
+    }
+
     public Future<Void> run(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
-                            WorkerExecutor executor) {
+                            WorkerExecutor executor, String control) {
+        this.controlAddress = control;
         List<ArgumentsSchema.Violation> violations = schema.validate(args);
         if (!violations.isEmpty()) {
             fail(new InvalidArgumentsException("arguments for '" + descriptor.name() + "' are invalid: " + violations));
             return done.future();
         }
         publish("started", 0, "");
+        if (vertx.isClustered()) {
+            // A cluster-wide registration costs a round trip to the cluster map per job; only calls that
+            // run long enough to be worth cancelling from another node get one. Until then the
+            // dispatcher cancels through the worker's control address.
+            vertx.setTimer(CLUSTER_CANCEL_DELAY_MS, t -> {
+                if (!replied) {
+                    clusterCancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
+                            m -> cancellation.cancel(reasonOf(m.body())));
+                }
+            });
+        }
         attempt(tool, schema, store, resilience, executor, resilience.retryContext());
         return done.future();
     }
@@ -143,18 +175,29 @@ public final class ToolCall {
         Cancellation attemptCancellation = Cancellation.create();
         cancellation.onCancel(() -> attemptCancellation.cancel(cancellation.reason()));
         long start = System.nanoTime();
-        resilience.<GenerationResult>timeLimited(() -> executor.<GenerationResult>executeBlocking(() -> {
+        long[] generated = new long[1];
+        resilience.<Artifact>timeLimited(() -> executor.<Artifact>executeBlocking(() -> {
                     attemptCancellation.throwIfCancelled();
                     Map<String, GenerationRequest.InputArtifact> inputs = loadInputs(schema, store);
                     GenerationRequest request = new GenerationRequest(jobId, args, inputs, attemptCancellation);
-                    return tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
+                    GenerationResult result = tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
+                    generated[0] = System.nanoTime();
+                    // stored on the same thread: one hand-over less between threads per call
+                    return store(result, schema, store);
                 }, false).toCompletionStage())
-                .whenComplete((result, error) -> context.runOnContext(v -> {
-                    long nanos = System.nanoTime() - start;
+                .whenComplete((artifact, error) -> context.runOnContext(v -> {
+                    long nanos = (generated[0] != 0 ? generated[0] : System.nanoTime()) - start;
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        store(result, schema, store);
+                        reply(base(true)
+                                .put("artifactId", artifact.id())
+                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact)))));
+                        return;
+                    }
+                    if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
+                        // the tool succeeded; storing its output failed: not the backend's fault
+                        fail(classify(error));
                         return;
                     }
                     Throwable cause = unwrap(error);
@@ -195,7 +238,7 @@ public final class ToolCall {
         return inputs;
     }
 
-    private void store(GenerationResult result, ArgumentsSchema schema, ArtifactStore store) {
+    private Artifact store(GenerationResult result, ArgumentsSchema schema, ArtifactStore store) {
         List<String> parents = new ArrayList<>();
         for (String name : schema.artifactArguments().keySet()) {
             JsonNode value = args.get(name);
@@ -203,18 +246,8 @@ public final class ToolCall {
                 parents.add(value.asText());
             }
         }
-        vertx.<Artifact>executeBlocking(() -> store.put(result.bytes(), new ArtifactStore.NewArtifact(
-                        result.mimeType(), result.attributes(), descriptor.name(), args, parents)), false)
-                .onComplete(stored -> {
-                    if (stored.succeeded()) {
-                        Artifact a = stored.result();
-                        reply(base(true)
-                                .put("artifactId", a.id())
-                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(a)))));
-                    } else {
-                        fail(classify(stored.cause()));
-                    }
-                });
+        return store.put(result.bytes(), new ArtifactStore.NewArtifact(result.mimeType(), result.attributes(),
+                descriptor.name(), args, parents));
     }
 
     /** Answers with an error and ends the call. */
@@ -252,23 +285,34 @@ public final class ToolCall {
         replied = true;
         message.reply(body);
         cancelConsumer.unregister();
+        if (clusterCancelConsumer != null) {
+            clusterCancelConsumer.unregister();
+        }
         done.tryComplete();
     }
 
     private void publish(String type, double fraction, String text) {
-        JsonObject event = new JsonObject()
+        JsonObject event = event(type, fraction, text);
+        if (events != null) {
+            vertx.eventBus().send(events, event);
+        }
+        // "started" goes to the caller only: publishing to a fresh address costs a cluster lookup per job
+        if (events == null || !type.equals("started")) {
+            vertx.eventBus().publish(EventBusAddresses.progress(jobId), event);
+        }
+    }
+
+    private JsonObject event(String type, double fraction, String text) {
+        return new JsonObject()
                 .put("type", type)
                 .put("jobId", jobId)
                 .put("tool", descriptor.name())
                 .put("node", options.nodeId())
                 .put("worker", workerId)
+                .put("control", controlAddress)
                 .put("attempt", attempts)
                 .put("fraction", Math.max(0, Math.min(1, fraction)))
                 .put("message", text == null ? "" : text);
-        vertx.eventBus().publish(EventBusAddresses.progress(jobId), event);
-        if (events != null) {
-            vertx.eventBus().send(events, event);
-        }
     }
 
     private static Throwable unwrap(Throwable t) {

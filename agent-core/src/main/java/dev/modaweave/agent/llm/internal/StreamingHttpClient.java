@@ -105,7 +105,7 @@ public final class StreamingHttpClient implements HttpClient {
             return;
         }
         long sentAt = System.nanoTime();
-        http.sendAsync(jdkRequest, BodyHandlers.ofInputStream())
+        http.sendAsync(jdkRequest, responseInfo -> new OrderedBodySubscriber())
                 .whenCompleteAsync((response, failure) -> {
                     if (failure != null) {
                         boolean timedOut = readTimeout != null && System.nanoTime() - sentAt >= readTimeout.toNanos();
@@ -125,7 +125,7 @@ public final class StreamingHttpClient implements HttpClient {
                 .statusCode(response.statusCode())
                 .headers(response.headers().map())
                 .build()));
-        WatchedStream body = new WatchedStream(response.body(), readTimeout, Thread.currentThread());
+        WatchedStream body = new WatchedStream(response.body(), readTimeout);
         TrackingListener tracking = new TrackingListener(listener, request, body);
         try {
             parser.parse(body, tracking);
@@ -236,12 +236,11 @@ public final class StreamingHttpClient implements HttpClient {
     }
 
     /**
-     * The response body, watched for idleness: when no byte arrives within the read timeout the reader
-     * thread is interrupted and the stream closed, which ends the parser's blocking read.
+     * The response body, watched for idleness: when no byte arrives within the read timeout the stream
+     * is closed, which ends the parser's blocking read with an error.
      */
     private static final class WatchedStream extends FilterInputStream {
         private final Duration idleTimeout;
-        private final Thread reader;
         private volatile long lastProgress = System.nanoTime();
         private volatile boolean finished;
         private volatile boolean ended;
@@ -250,10 +249,9 @@ public final class StreamingHttpClient implements HttpClient {
         volatile boolean closedByConsumer;
         private ScheduledFuture<?> check;
 
-        WatchedStream(InputStream in, Duration idleTimeout, Thread reader) {
+        WatchedStream(InputStream in, Duration idleTimeout) {
             super(in);
             this.idleTimeout = idleTimeout;
-            this.reader = reader;
             if (idleTimeout != null) {
                 schedule(idleTimeout.toNanos());
             }
@@ -277,7 +275,6 @@ public final class StreamingHttpClient implements HttpClient {
                     return;
                 }
                 timedOut = true;
-                reader.interrupt();
             }
             closeQuietly();
         }
@@ -336,8 +333,6 @@ public final class StreamingHttpClient implements HttpClient {
                 if (check != null) {
                     check.cancel(false);
                 }
-                // a watchdog interrupt must not leak into the pooled thread's next task
-                Thread.interrupted();
             }
             closeQuietly();
         }

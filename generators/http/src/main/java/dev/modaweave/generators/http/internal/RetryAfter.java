@@ -1,0 +1,43 @@
+package dev.modaweave.generators.http.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** Reads an HTTP {@code Retry-After} header: delay seconds or an HTTP-date. */
+public final class RetryAfter {
+
+    private static final Duration MAX = Duration.ofHours(1);
+
+    private RetryAfter() {
+    }
+
+    /**
+     * The delay the header asks for, at most one hour, never negative; empty when the header is
+     * missing or unreadable.
+     */
+    public static Optional<Duration> parse(String header, Clock clock) {
+        if (header == null || header.isBlank()) {
+            return Optional.empty();
+        }
+        String value = header.strip();
+        Duration delay;
+        if (value.matches("\\d{1,10}")) {
+            delay = Duration.ofSeconds(Long.parseLong(value));
+        } else {
+            try {
+                ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                delay = Duration.between(clock.instant(), at.toInstant());
+            } catch (DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
+        if (delay.isNegative()) {
+            delay = Duration.ZERO;
+        }
+        return Optional.of(delay.compareTo(MAX) > 0 ? MAX : delay);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.modaweave.app.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.agent.Dispatcher;
+import dev.modaweave.agent.cluster.ClusterSettings;
+import dev.modaweave.app.UsageException;
+import dev.modaweave.app.cluster.BenchmarkTools;
+import dev.modaweave.app.cluster.ChildWorker;
+import dev.modaweave.tools.EventBusAddresses;
+import dev.modaweave.tools.FileSystemArtifactStore;
+import dev.modaweave.tools.Json;
+import dev.modaweave.tools.ToolWorker;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code modaweave bench dispatch}: a no-op tool driven open-loop through the dispatcher at fixed
+ * call rates, embedded (one process) and clustered (the tool's worker in a second process).
+ * Latency is measured from each call's scheduled send time to its outcome, so a stalled dispatcher
+ * shows up in the figures instead of slowing the load down.
+ */
+@Command(name = "dispatch",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Drive a no-op tool through the dispatcher open-loop at fixed rates, embedded and clustered.",
+                "Prints one JSON line per run: {\"mode\":\"embedded|clustered\",\"rate\":…,\"p50_ms\":…,\"p99_ms\":…,\"max_ms\":…,\"errors\":…}."})
+public final class BenchDispatchCommand implements Callable<Integer> {
+
+    @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000", description = "Calls per second (default: ${DEFAULT-VALUE}).")
+    int[] rates;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Length of each run (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Seconds of unmeasured load before the runs of a mode (default: ${DEFAULT-VALUE}).")
+    int warmupSeconds;
+
+    @Option(names = "--modes", split = ",", defaultValue = "embedded,clustered", description = "embedded and/or clustered (default: ${DEFAULT-VALUE}).")
+    List<String> modes;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (seconds < 1 || seconds > 600 || warmupSeconds < 0) {
+            throw new UsageException("--seconds must be 1-600 and --warmup at least 0");
+        }
+        for (int rate : rates) {
+            if (rate < 1 || rate > 100_000) {
+                throw new UsageException("rate " + rate + " is out of range 1-100000 calls/s");
+            }
+        }
+        for (String mode : modes) {
+            if (!mode.equals("embedded") && !mode.equals("clustered")) {
+                throw new UsageException("unknown mode '" + mode + "'; use embedded or clustered");
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path store = Files.createTempDirectory("modaweave-bench-dispatch-");
+        Dispatcher.Options options = Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(30)).build();
+        for (String mode : modes) {
+            if (mode.equals("embedded")) {
+                try (DriverNode node = DriverNode.embedded(options)) {
+                    node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.NOOP).orElseThrow(),
+                            FileSystemArtifactStore.open(store), ToolWorker.Options.builder().queueLimit(100_000).build()))
+                            .await(30, TimeUnit.SECONDS);
+                    DriverNode.await(() -> node.registry.isAvailable(BenchmarkTools.NOOP), Duration.ofSeconds(30), "the no-op worker");
+                    runAll(out, mode, node.vertx);
+                }
+            } else {
+                int driverPort = DriverNode.freePort();
+                int workerPort = DriverNode.freePort();
+                ClusterSettings settings = DriverNode.loopback(driverPort, List.of(driverPort, workerPort));
+                try (DriverNode node = DriverNode.clustered(settings, options);
+                     ChildWorker worker = ChildWorker.start(List.of("--tools", BenchmarkTools.NOOP, "--cluster",
+                             "--cluster-name", settings.clusterName(), "--port", Integer.toString(workerPort),
+                             "--members", String.join(",", settings.members()), "--store", store.toString()),
+                             Duration.ofSeconds(120))) {
+                    DriverNode.await(() -> node.registry.nodes(BenchmarkTools.NOOP).contains(worker.nodeId()),
+                            Duration.ofSeconds(60), "the no-op worker's announcement");
+                    runAll(out, mode, node.vertx);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void runAll(PrintWriter out, String mode, Vertx vertx) throws InterruptedException {
+        if (warmupSeconds > 0) {
+            run(vertx, mode + "-warmup", Math.min(500, rates[0]), warmupSeconds);
+        }
+        for (int rate : rates) {
+            Result r = run(vertx, mode + "-" + rate, rate, seconds);
+            ObjectNode line = Json.object();
+            line.put("mode", mode);
+            line.put("rate", rate);
+            line.put("p50_ms", round(percentile(r.latencies, 50)));
+            line.put("p99_ms", round(percentile(r.latencies, 99)));
+            line.put("max_ms", round(percentile(r.latencies, 100)));
+            line.put("errors", r.errors);
+            out.println(Json.write(line));
+            out.flush();
+        }
+    }
+
+    private record Result(long[] latencies, int errors) {
+    }
+
+    /** Sends {@code rate × seconds} calls on schedule and waits for every outcome. */
+    private static Result run(Vertx vertx, String runId, int rate, int seconds) throws InterruptedException {
+        int total = rate * seconds;
+        long[] latencies = new long[total];
+        AtomicInteger errors = new AtomicInteger();
+        CountDownLatch finished = new CountDownLatch(total);
+        long intervalNanos = 1_000_000_000L / rate;
+        DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(60_000);
+        String prefix = runId + "-" + System.nanoTime();
+        long start = System.nanoTime() + 5_000_000;
+        int[] sent = {0};
+        vertx.runOnContext(v -> vertx.setPeriodic(1, timer -> {
+            long now = System.nanoTime();
+            while (sent[0] < total && start + sent[0] * intervalNanos <= now) {
+                int i = sent[0]++;
+                long intended = start + i * intervalNanos;
+                JsonObject request = new JsonObject().put("requestId", prefix + "-" + i).put("turnId", prefix + "-" + i)
+                        .put("await", true)
+                        .put("calls", new JsonArray().add(new JsonObject().put("id", "c").put("tool", BenchmarkTools.NOOP)
+                                .put("args", new JsonObject().put("prompt", "x"))));
+                vertx.eventBus().<JsonObject>request(EventBusAddresses.DISPATCH, request, delivery).onComplete(ar -> {
+                    latencies[i] = System.nanoTime() - intended;
+                    if (ar.failed() || !completed(ar.result().body())) {
+                        errors.incrementAndGet();
+                    }
+                    finished.countDown();
+                });
+            }
+            if (sent[0] >= total) {
+                vertx.cancelTimer(timer);
+            }
+        }));
+        if (!finished.await(seconds + 120L, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("run " + runId + " did not finish: " + finished.getCount() + " calls unanswered");
+        }
+        return new Result(latencies, errors.get());
+    }
+
+    private static boolean completed(JsonObject reply) {
+        JsonArray outcomes = reply.getJsonArray("outcomes");
+        return outcomes != null && outcomes.size() == 1 && "completed".equals(outcomes.getJsonObject(0).getString("state"));
+    }
+
+    static double percentile(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+    }
+
+    static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,134 @@
+package dev.modaweave.app.cluster;
+
+import dev.modaweave.agent.cluster.ClusterSettings;
+import dev.modaweave.agent.cluster.Clustering;
+import dev.modaweave.app.UsageException;
+import dev.modaweave.tools.FileSystemArtifactStore;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.tools.ToolWorker;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code modaweave worker --tools a,b [--cluster] [--members …]}: a node that serves the named tools
+ * (service providers on the class path, or the built-in benchmark tools) on the event bus and
+ * announces them, until it is stopped.
+ */
+@Command(name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+                "Serve tools on the event bus: one worker per tool, announced to every dispatcher.",
+                "With --cluster the node joins a Hazelcast cluster over TCP-IP (no multicast) and any node's",
+                "dispatcher can use its tools. Prints 'worker ready: node=<id> tools=… cluster=…' once serving."})
+public final class WorkerCommand implements Callable<Integer> {
+
+    @Option(names = "--tools", split = ",", required = true, paramLabel = "NAME",
+            description = "Tools to serve, comma-separated (service providers, or bench-noop, bench-sleep, bench-fail).")
+    List<String> tools;
+
+    @Option(names = "--cluster", description = "Join a cluster instead of running alone.")
+    boolean cluster;
+
+    @Option(names = "--members", split = ",", defaultValue = "127.0.0.1:5701", paramLabel = "HOST:PORT",
+            description = "Cluster members to contact when joining (default: ${DEFAULT-VALUE}).")
+    List<String> members;
+
+    @Option(names = "--port", defaultValue = "0",
+            description = "Hazelcast port of this node; 0 takes the first free one from 5701 (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--cluster-name", defaultValue = "modaweave", description = "Only nodes with this name join (default: ${DEFAULT-VALUE}).")
+    String clusterName;
+
+    @Option(names = "--store", description = "Artifact store directory, shared with the other nodes (default: ~/.modaweave/artifacts).")
+    Path store;
+
+    @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, GeneratorTool> chosen = resolveTools(tools);
+        if (timeoutSeconds < 1) {
+            throw new UsageException("--timeout is " + timeoutSeconds + "; use at least 1 second");
+        }
+        Path storeDir = store != null ? store : Path.of(System.getProperty("user.home"), ".modaweave", "artifacts");
+        FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
+        Vertx vertx;
+        String nodeId;
+        if (cluster) {
+            ClusterSettings settings;
+            try {
+                settings = new ClusterSettings(clusterName, host, port, members, Duration.ofSeconds(1), Duration.ofSeconds(4));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            HazelcastClusterManager manager = Clustering.clusterManager(settings);
+            vertx = Clustering.start(settings, manager).await(120, TimeUnit.SECONDS);
+            nodeId = manager.getNodeId();
+        } else {
+            vertx = Vertx.vertx();
+            nodeId = "local";
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                vertx.close().await(20, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // exiting anyway
+            } finally {
+                stopped.countDown();
+            }
+        }, "modaweave-worker-shutdown"));
+        for (GeneratorTool tool : chosen.values()) {
+            ToolWorker.Options options = ToolWorker.Options.builder().nodeId(nodeId)
+                    .timeout(Duration.ofSeconds(timeoutSeconds)).build();
+            vertx.deployVerticle(ToolWorker.of(tool, artifacts, options)).await(30, TimeUnit.SECONDS);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("worker ready: node=" + nodeId + " tools=" + String.join(",", chosen.keySet())
+                + " cluster=" + (cluster ? clusterName : "none"));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Finds each named tool among the service providers and the benchmark tools. */
+    static Map<String, GeneratorTool> resolveTools(List<String> names) {
+        Map<String, GeneratorTool> providers = new LinkedHashMap<>();
+        for (GeneratorTool tool : ToolRegistry.loadServices(WorkerCommand.class.getClassLoader())) {
+            providers.put(tool.descriptor().name(), tool);
+        }
+        Map<String, GeneratorTool> chosen = new LinkedHashMap<>();
+        for (String name : names) {
+            GeneratorTool tool = providers.containsKey(name) ? providers.get(name) : BenchmarkTools.create(name).orElse(null);
+            if (tool == null) {
+                List<String> known = new ArrayList<>(providers.keySet());
+                known.addAll(BenchmarkTools.names());
+                throw new UsageException("no tool is named '" + name + "'; available: " + String.join(", ", known));
+            }
+            chosen.put(name, tool);
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,273 @@
+package dev.modaweave.app.runtime;
+
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.modaweave.agent.Agent;
+import dev.modaweave.agent.AgentOptions;
+import dev.modaweave.agent.AgentVerticle;
+import dev.modaweave.agent.Dispatcher;
+import dev.modaweave.agent.InputProjector;
+import dev.modaweave.agent.cluster.ClusterSettings;
+import dev.modaweave.agent.cluster.Clustering;
+import dev.modaweave.agent.llm.ChatModels;
+import dev.modaweave.agent.llm.LlmConfig;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfiguredTools;
+import dev.modaweave.app.config.ModaweaveConfig;
+import dev.modaweave.app.planner.EmbeddedPlanner;
+import dev.modaweave.tools.ArtifactStore;
+import dev.modaweave.tools.FileSystemArtifactStore;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.tools.ToolWorker;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * An embedded Modaweave node as the commands start it: a Vert.x instance (clustered when asked), the
+ * {@link ToolRegistry}, one {@link ToolWorker} per generator tool (those found by the
+ * {@code ServiceLoader} plus the configured ones), the {@link Dispatcher}, and the {@link Agent} over a
+ * chat model (the {@link EmbeddedPlanner} when the configuration names none; {@link DirectReplyModel}
+ * when neither a configuration nor a model is given), optionally with its event-bus API
+ * ({@link AgentVerticle}). Closing stops all of it.
+ *
+ * <pre>{@code
+ * try (AgentRuntime runtime = AgentRuntime.builder().config(ConfigLoader.load(null, System.getenv())).start()) {
+ *     runtime.agent().turn("s1", UserInput.text("<meta>…</meta>"), event -> …);
+ * }
+ * }</pre>
+ */
+public final class AgentRuntime implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final Path storeRoot;
+    private final ArtifactStore store;
+    private final ToolRegistry registry;
+    private final List<GeneratorTool> tools;
+    private final List<ToolWorker> workers;
+    private final Agent agent;
+    private final boolean clustered;
+
+    private AgentRuntime(Vertx vertx, Path storeRoot, ArtifactStore store, ToolRegistry registry, List<GeneratorTool> tools,
+                         List<ToolWorker> workers, Agent agent, boolean clustered) {
+        this.vertx = vertx;
+        this.storeRoot = storeRoot;
+        this.store = store;
+        this.registry = registry;
+        this.tools = List.copyOf(tools);
+        this.workers = List.copyOf(workers);
+        this.agent = agent;
+        this.clustered = clustered;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default artifact store directory: {@code ~/.modaweave/artifacts}. */
+    public static Path defaultStoreRoot() {
+        return Path.of(System.getProperty("user.home"), ".modaweave", "artifacts");
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    /** The artifact store's directory. */
+    public Path storeRoot() {
+        return storeRoot;
+    }
+
+    public ArtifactStore store() {
+        return store;
+    }
+
+    public ToolRegistry registry() {
+        return registry;
+    }
+
+    /** The workers of the tools this node serves itself (as deployed, in the order of the tools). */
+    public List<ToolWorker> workers() {
+        return workers;
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    /** Whether this node is a member of a cluster. */
+    public boolean clustered() {
+        return clustered;
+    }
+
+    /** Stops the agent, the dispatcher, the workers and Vert.x (leaving the cluster), then closes the tools. */
+    @Override
+    public void close() {
+        try {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the runtime did not stop within 30 s: " + e.getMessage(), e);
+        } finally {
+            tools.forEach(GeneratorTool::close);
+        }
+    }
+
+    /** Settings of an {@link AgentRuntime}; {@link #start()} brings it up and waits until it is ready. */
+    public static final class Builder {
+        private Path storeRoot;
+        private long storeMaxBytes = 10L << 30;
+        private Duration storeMaxAge = Duration.ofDays(30);
+        private StreamingChatModel model;
+        private LlmConfig.Projector projector;
+        private AgentOptions agentOptions;
+        private List<GeneratorTool> tools;
+        private final List<GeneratorTool> extraTools = new ArrayList<>();
+        private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
+        private ClusterSettings cluster;
+        private boolean busApi;
+
+        private Builder() {
+        }
+
+        /**
+         * Takes the store, the LLM, the agent's options and the configured tools from a configuration:
+         * the {@link EmbeddedPlanner} when its LLM is the embedded one. Settings given after
+         * this call win.
+         *
+         * @throws dev.modaweave.app.config.ConfigException when a configured tool or the LLM cannot be created
+         */
+        public Builder config(ConfigLoader.Loaded loaded) {
+            ModaweaveConfig config = loaded.config();
+            storeRoot = config.store().dir();
+            storeMaxBytes = config.store().maxBytes();
+            storeMaxAge = config.store().maxAge();
+            agentOptions = config.agent().toOptions(config.llm());
+            projector = config.llm().projector();
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
+            extraTools.forEach(GeneratorTool::close);
+            extraTools.clear();
+            extraTools.addAll(ConfiguredTools.create(loaded));
+            return this;
+        }
+
+        /** The artifact store's directory (default {@link #defaultStoreRoot()}); a file-system store is opened there. */
+        public Builder storeRoot(Path root) {
+            this.storeRoot = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /** The chat model; default {@link DirectReplyModel}. */
+        public Builder model(StreamingChatModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The agent's options; default {@link AgentOptions#defaults()}. */
+        public Builder agentOptions(AgentOptions options) {
+            this.agentOptions = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /** The tools this node serves besides the configured ones; default every {@link GeneratorTool} provider on the class path. */
+        public Builder tools(List<GeneratorTool> tools) {
+            this.tools = List.copyOf(tools);
+            return this;
+        }
+
+        /** Wraps every tool before its worker is deployed, e.g. to measure it. */
+        public Builder toolDecorator(UnaryOperator<GeneratorTool> decorator) {
+            this.toolDecorator = Objects.requireNonNull(decorator, "decorator");
+            return this;
+        }
+
+        /** Joins a Hazelcast cluster instead of running alone. */
+        public Builder cluster(ClusterSettings settings) {
+            this.cluster = settings;
+            return this;
+        }
+
+        /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
+        public Builder busApi(boolean enabled) {
+            this.busApi = enabled;
+            return this;
+        }
+
+        /**
+         * Starts everything and waits until it is ready.
+         *
+         * @throws IllegalStateException when a part does not start, with its reason; what started is stopped again
+         */
+        public AgentRuntime start() {
+            Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
+            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
+            served.addAll(extraTools);
+            ArtifactStore artifacts;
+            try {
+                artifacts = FileSystemArtifactStore.builder(root).maxTotalBytes(storeMaxBytes).maxAge(storeMaxAge).build();
+            } catch (RuntimeException e) {
+                served.forEach(GeneratorTool::close);
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            Vertx vertx;
+            HazelcastClusterManager manager = null;
+            try {
+                if (cluster == null) {
+                    vertx = Vertx.vertx();
+                } else {
+                    manager = Clustering.clusterManager(cluster);
+                    vertx = Clustering.start(cluster, manager).await(60, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                served.forEach(GeneratorTool::close);
+                throw new IllegalStateException("cannot start Vert.x" + (cluster == null ? "" : " in cluster '" + cluster.clusterName() + "'")
+                        + ": " + e.getMessage(), e);
+            }
+            List<ToolWorker> workers = new ArrayList<>();
+            try {
+                ToolRegistry registry = ToolRegistry.create();
+                registry.attach(vertx).await(10, TimeUnit.SECONDS);
+                if (manager != null) {
+                    Clustering.reportDepartures(manager, registry);
+                }
+                for (GeneratorTool tool : served) {
+                    registry.register(tool);
+                    ToolWorker worker = ToolWorker.of(toolDecorator.apply(tool), artifacts);
+                    vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS);
+                    workers.add(worker);
+                }
+                vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
+                Agent.Builder agentBuilder = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
+                        .catalog(registry).store(artifacts);
+                if (agentOptions != null) {
+                    agentBuilder.options(agentOptions);
+                }
+                if (projector != null) {
+                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
+                            ? InputProjector.nativeContent(vertx, artifacts) : InputProjector.captions(vertx, artifacts));
+                }
+                Agent agent = agentBuilder.build();
+                if (busApi) {
+                    vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+                } else {
+                    agent.start().await(10, TimeUnit.SECONDS);
+                }
+                return new AgentRuntime(vertx, root, artifacts, registry, served, workers, agent, manager != null);
+            } catch (Exception e) {
+                try {
+                    vertx.close().await(30, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // the start failure below is the one worth reporting
+                }
+                served.forEach(GeneratorTool::close);
+                throw new IllegalStateException("cannot start the runtime: " + e.getMessage(), e);
+            }
+        }
+    }
+}

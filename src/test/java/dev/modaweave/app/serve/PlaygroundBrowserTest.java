@@ -1,0 +1,108 @@
+package dev.modaweave.app.serve;
+
+import dev.modaweave.app.runtime.AgentRuntime;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The web playground end to end in headless Chromium (Debian's {@code chromium} and
+ * {@code chromium-driver}), driven by Selenium without Selenium Manager: a message with two
+ * meta-responses shows its text, a loaded image and an audio player; an uploaded image goes out with
+ * the next message. Saves a screenshot to {@code target/playground.png}. Skipped where Chromium or
+ * its driver is not installed.
+ */
+@Timeout(300)
+class PlaygroundBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void a_message_shows_its_text_a_loaded_image_and_an_audio_player_as_the_events_arrive(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "headless Chromium is not installed: apt-get install -y chromium chromium-driver (needs " + CHROMIUM + " and " + CHROMEDRIVER + ")");
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
+                "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, dir.resolve("store")), AgentRuntime.builder())) {
+            String base = "http://127.0.0.1:" + server.port();
+            ChromeDriver driver = new ChromeDriver(service, options);
+            try {
+                driver.manage().window().setSize(new Dimension(1280, 900));
+                WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
+                driver.get(base + "/");
+                wait.until(d -> !d.findElements(By.cssSelector("#tools li[data-tool]")).isEmpty());
+                assertThat(driver.findElements(By.cssSelector("#tools li[data-available=true]"))).isNotEmpty();
+
+                send(driver, wait, "A fox in the snow: <meta>{\"id\":\"img1\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"a red fox in fresh snow\"}}</meta>"
+                        + " and the wind: <meta>{\"id\":\"snd1\",\"task\":\"text-to-audio\",\"args\":{\"prompt\":\"wind in pines\"}}</meta>");
+                WebElement reply = wait.until(d -> d.findElements(By.cssSelector(".msg.assistant[data-turn=done]")).stream().findFirst().orElse(null));
+                assertThat(reply.getText()).contains("A fox in the snow:").contains("and the wind:").doesNotContain("<meta>");
+                WebElement image = reply.findElement(By.cssSelector("img"));
+                wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "return arguments[0].complete && arguments[0].naturalWidth > 0", image)));
+                assertThat(image.getAttribute("src")).contains("/v1/artifacts/art_");
+                WebElement audio = reply.findElement(By.cssSelector("audio[controls]"));
+                wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return arguments[0].readyState", audio)).intValue() >= 1);
+                Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "playground.png");
+                Files.createDirectories(screenshot.getParent());
+                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+                Files.copy(shot.toPath(), screenshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                assertThat(Files.size(screenshot)).isPositive();
+
+                Path upload = dir.resolve("fox.png");
+                Files.write(upload, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(image.getAttribute("src"))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray()).body());
+                driver.findElement(By.id("file")).sendKeys(upload.toString());
+                wait.until(d -> !d.findElements(By.cssSelector("#attachments .pill")).isEmpty());
+                send(driver, wait, "Modality: [IMAGE] Prompt: the same fox at night");
+                wait.until(d -> d.findElements(By.cssSelector(".msg.assistant[data-turn=done]")).size() == 2);
+                List<WebElement> userImages = driver.findElements(By.cssSelector(".msg.user img"));
+                assertThat(userImages).hasSize(1);
+                wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "return [...document.images].every(i => i.complete && i.naturalWidth > 0)")));
+
+            } finally {
+                driver.quit();
+            }
+        }
+    }
+
+    private static void send(ChromeDriver driver, WebDriverWait wait, String text) {
+        wait.until(d -> d.findElement(By.id("send")).isEnabled());
+        WebElement input = driver.findElement(By.id("message"));
+        input.clear();
+        input.sendKeys(text);
+        driver.findElement(By.id("send")).click();
+    }
+}
