@@ -73,8 +73,9 @@ public final class PlannerTrainer {
         TemplateBank bank = TemplateBank.load();
         TrainingExamples maker = new TrainingExamples(settings, bank);
         SplittableRandom random = new SplittableRandom(options.seed());
+        List<DatasetRecord> trainRecords = read(options.data().resolve("train.jsonl"));
         List<TrainingExamples.Example> train = new ArrayList<>();
-        for (DatasetRecord r : read(options.data().resolve("train.jsonl"))) {
+        for (DatasetRecord r : trainRecords) {
             train.add(maker.of(r, random));
         }
         List<TrainingExamples.Example> val = new ArrayList<>();
@@ -98,6 +99,7 @@ public final class PlannerTrainer {
                 trainer.initialize(model.initShapes());
                 for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                     long epochStart = System.nanoTime();
+
                     List<int[]> batches = batches(train, random);
                     double lossSum = 0;
                     int done = 0;
