@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        dev.modaweave.agent.cluster.Clustering.prepareJvm();
         System.exit(execute(args));
     }
 

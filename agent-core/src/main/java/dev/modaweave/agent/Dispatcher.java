@@ -1,6 +1,7 @@
 package dev.modaweave.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.internal.JobLedger;
 import dev.modaweave.agent.internal.JobRecord;
@@ -19,6 +20,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,7 @@ public final class Dispatcher extends VerticleBase {
     private MessageConsumer<JsonObject> dispatchConsumer;
     private MessageConsumer<JsonObject> eventsConsumer;
     private Runnable nodeLeftRegistration;
+    private long suspectUntil;
 
     private Dispatcher(ToolRegistry registry, Options options) {
         this.registry = registry;
@@ -247,7 +250,7 @@ public final class Dispatcher extends VerticleBase {
         for (ToolDescriptor d : candidates) {
             ToolRegistry.Availability a = registry.availability(d.name());
             if (a != ToolRegistry.Availability.AVAILABLE) {
-                unavailable.add(d.name() + " (" + a.name().toLowerCase(java.util.Locale.ROOT) + ")");
+                unavailable.add(d.name() + " (" + a.name().toLowerCase(Locale.ROOT) + ")");
                 continue;
             }
             double load = registry.load(d.name()) + (double) inFlightByTool.getOrDefault(d.name(), 0) / d.capacity();
@@ -265,6 +268,22 @@ public final class Dispatcher extends VerticleBase {
         return best.name();
     }
 
+    /** Sends the job again, unless an earlier attempt's result is already on record (its reply was lost). */
+    private void resend(Job job) {
+        long token = ++job.token;
+        ledger.get(job.jobId).onComplete(found -> {
+            if (job.isDone() || token != job.token) {
+                return;
+            }
+            JobRecord record = found.succeeded() ? found.result() : null;
+            if (record != null && record.artifactId() != null) {
+                complete(job, record.artifactId(), record.artifact(), true);
+            } else {
+                send(job);
+            }
+        });
+    }
+
     private void send(Job job) {
         if (job.firstSent == 0) {
             job.firstSent = System.currentTimeMillis();
@@ -273,7 +292,8 @@ public final class Dispatcher extends VerticleBase {
         long token = ++job.token;
         job.node = null;
         job.control = null;
-        job.deadline = System.currentTimeMillis() + options.attemptTimeout().toMillis();
+        job.sentAt = System.currentTimeMillis();
+        job.deadline = job.sentAt + options.attemptTimeout().toMillis();
         running.put(job.jobId, job);
         inFlightByTool.merge(job.tool, 1, Integer::sum);
         job.countedInFlight = true;
@@ -283,6 +303,18 @@ public final class Dispatcher extends VerticleBase {
             if (!job.isDone() && token == job.token) {
                 job.recorded = true;
                 ledger.put(record(job, "running"));
+            }
+        });
+        long ackTimeout = job.sentAt < suspectUntil
+                ? Math.min(options.ackTimeout().toMillis(), options.resendDelay().toMillis() * 5)
+                : options.ackTimeout().toMillis();
+        vertx.setTimer(ackTimeout, t -> {
+            if (!job.isDone() && token == job.token && job.node == null) {
+                // every worker that receives a call answers or reports it at once: this one was lost
+                LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, ackTimeout);
+                releaseInFlight(job);
+                job.attempts--;
+                resend(job);
             }
         });
         JsonObject request = new JsonObject()
@@ -315,7 +347,7 @@ public final class Dispatcher extends VerticleBase {
                 }
             }
         } else if (node != null && node.isArray()) {
-            var array = (com.fasterxml.jackson.databind.node.ArrayNode) node;
+            var array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 if (MetaResponse.isReference(array.get(i))) {
                     array.set(i, Json.MAPPER.getNodeFactory().textNode(resolveRef(array.get(i).get(MetaResponse.REF).asText(), turn)));
@@ -344,6 +376,7 @@ public final class Dispatcher extends VerticleBase {
             JsonObject reply = ar.result().body();
             if (reply.getBoolean("ok", false)) {
                 job.node = reply.getString("node", job.node);
+                job.recordedByWorker = reply.getBoolean("recorded", false);
                 complete(job, reply.getString("artifactId"), reply.getJsonObject("artifact"), false);
             } else if (token == job.token) {
                 JsonObject e = reply.getJsonObject("error", new JsonObject());
@@ -355,7 +388,7 @@ public final class Dispatcher extends VerticleBase {
                     long delay = Math.max(resend, Math.min(resend * 5, e.getLong("retryAfterMs", resend)));
                     vertx.setTimer(delay, t -> {
                         if (!job.isDone() && token == job.token) {
-                            send(job);
+                            resend(job);
                         }
                     });
                     return;
@@ -384,7 +417,7 @@ public final class Dispatcher extends VerticleBase {
         }
         vertx.setTimer(options.resendDelay().toMillis(), t -> {
             if (!job.isDone() && token == job.token) {
-                send(job);
+                resend(job);
             }
         });
     }
@@ -402,7 +435,7 @@ public final class Dispatcher extends VerticleBase {
     private void retryOrFail(Job job, String why) {
         if (job.attempts < options.maxAttempts()) {
             LOG.info("{}; sending it again (attempt {} of {})", why, job.attempts + 1, options.maxAttempts());
-            send(job);
+            resend(job);
         } else {
             fail(job, error("timeout", why + "; gave up after " + job.attempts + " attempts", true));
         }
@@ -432,12 +465,27 @@ public final class Dispatcher extends VerticleBase {
     }
 
     private void nodeLeft(String node) {
+        // calls sent just before the node's subscriptions were dropped may have gone to it and been lost on the
+        // way; a live worker acknowledges within milliseconds, so what is still unacknowledged a moment later
+        // is sent again without waiting for the acknowledgement timeout
+        long leftAt = System.currentTimeMillis();
+        // until the bus has dropped the node's subscriptions, calls may still be routed to it
+        suspectUntil = leftAt + options.ackTimeout().toMillis();
+        vertx.setTimer(options.resendDelay().toMillis() * 5, t -> {
+            for (Job job : new ArrayList<>(running.values())) {
+                if (!job.isDone() && job.node == null && job.sentAt <= leftAt) {
+                    LOG.info("job {} was sent as node {} left and no worker acknowledged it; sending it again", job.jobId, node);
+                    releaseInFlight(job);
+                    job.attempts--;
+                    resend(job);
+                }
+            }
+        });
         for (Job job : new ArrayList<>(running.values())) {
             if (!job.isDone() && node.equals(job.node)) {
                 LOG.info("the worker of job {} was on node {}, which left; sending the job again", job.jobId, node);
                 releaseInFlight(job);
-                job.token++;
-                send(job);
+                resend(job);
             }
         }
     }
@@ -448,7 +496,7 @@ public final class Dispatcher extends VerticleBase {
         job.artifactId = artifactId;
         job.artifact = artifact;
         running.remove(job.jobId);
-        if (!reused) {
+        if (!reused && !job.recordedByWorker) {
             ledger.put(record(job, "completed"));
         }
         emit(job.turn, outcome(job, "completed").put("reused", reused));
@@ -590,9 +638,11 @@ public final class Dispatcher extends VerticleBase {
         String control;
         int attempts;
         long token;
+        long sentAt;
         long deadline;
         boolean countedInFlight;
         boolean recorded;
+        boolean recordedByWorker;
         String artifactId;
         JsonObject artifact;
         JsonObject error;
@@ -616,11 +666,13 @@ public final class Dispatcher extends VerticleBase {
      * @param maxAttempts     attempts per job that reached a worker or missed their deadline
      * @param resendDelay     wait before resending a job that reached no worker
      * @param recordRetention how long job records stay in the cluster map
+     * @param ackTimeout      a job no worker acknowledged this long after it was sent is presumed lost
+     *                        (sent to a node that just died) and sent again
      * @param recordNodeAfter a job still running this long after it was sent gets a {@code running} record
      *                        (with its worker's node once known); shorter jobs get one write, when they end
      */
     public record Options(TurnLimits limits, Duration attemptTimeout, int maxAttempts, Duration resendDelay,
-                          Duration recordRetention, Duration recordNodeAfter) {
+                          Duration recordRetention, Duration ackTimeout, Duration recordNodeAfter) {
 
         public Options {
             Objects.requireNonNull(limits, "limits");
@@ -636,6 +688,9 @@ public final class Dispatcher extends VerticleBase {
             if (recordRetention == null || recordRetention.isNegative() || recordRetention.isZero()) {
                 throw new IllegalArgumentException("recordRetention must be positive, got " + recordRetention);
             }
+            if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
+                throw new IllegalArgumentException("ackTimeout must be positive, got " + ackTimeout);
+            }
             if (recordNodeAfter == null || recordNodeAfter.isNegative() || recordNodeAfter.isZero()) {
                 throw new IllegalArgumentException("recordNodeAfter must be positive, got " + recordNodeAfter);
             }
@@ -647,7 +702,7 @@ public final class Dispatcher extends VerticleBase {
 
         /**
          * Defaults: {@link TurnLimits#defaults()}, 5 min per attempt, 3 attempts, 200 ms resend delay, 24 h records,
-         * running records written after 100 ms.
+         * 5 s to acknowledge, running records written after 100 ms.
          */
         public static final class Builder {
             private TurnLimits limits = TurnLimits.defaults();
@@ -655,6 +710,7 @@ public final class Dispatcher extends VerticleBase {
             private int maxAttempts = 3;
             private Duration resendDelay = Duration.ofMillis(200);
             private Duration recordRetention = Duration.ofHours(24);
+            private Duration ackTimeout = Duration.ofSeconds(5);
             private Duration recordNodeAfter = Duration.ofMillis(100);
 
             public Builder limits(TurnLimits limits) { this.limits = limits; return this; }
@@ -662,10 +718,11 @@ public final class Dispatcher extends VerticleBase {
             public Builder maxAttempts(int attempts) { this.maxAttempts = attempts; return this; }
             public Builder resendDelay(Duration delay) { this.resendDelay = delay; return this; }
             public Builder recordRetention(Duration retention) { this.recordRetention = retention; return this; }
+            public Builder ackTimeout(Duration timeout) { this.ackTimeout = timeout; return this; }
             public Builder recordNodeAfter(Duration after) { this.recordNodeAfter = after; return this; }
 
             public Options build() {
-                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, recordNodeAfter);
+                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, ackTimeout, recordNodeAfter);
             }
         }
     }

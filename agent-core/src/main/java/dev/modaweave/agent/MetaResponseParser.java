@@ -176,13 +176,7 @@ public final class MetaResponseParser {
                             continue;
                         }
                     }
-                    while (i < n) {
-                        char c = in.charAt(i);
-                        if (c == '<' || c == '{' || c == '\n') {
-                            break;
-                        }
-                        i++;
-                    }
+                    i = nextSpecial(in, i, n);
                     if (i == n) {
                         break;
                     }
@@ -284,16 +278,27 @@ public final class MetaResponseParser {
     /** Whether a chunk fed in text mode can be handed on whole: no delimiter start, no line break, no split pair at its end. */
     private static boolean isPlainText(CharSequence chunk) {
         int n = chunk.length();
-        if (n == 0) {
-            return false;
+        return n > 0 && nextSpecial(chunk, 0, n) == n && !Character.isHighSurrogate(chunk.charAt(n - 1));
+    }
+
+    /** The index of the first character from {@code from} that may start a block or a line ({@code < { \n}), or {@code n}. */
+    private static int nextSpecial(CharSequence in, int from, int n) {
+        if (in instanceof String s) {
+            for (int i = from; i < n; i++) {
+                char c = s.charAt(i);
+                if (c == '<' || c == '{' || c == '\n') {
+                    return i;
+                }
+            }
+            return n;
         }
-        for (int i = 0; i < n; i++) {
-            char c = chunk.charAt(i);
+        for (int i = from; i < n; i++) {
+            char c = in.charAt(i);
             if (c == '<' || c == '{' || c == '\n') {
-                return false;
+                return i;
             }
         }
-        return !Character.isHighSurrogate(chunk.charAt(n - 1));
+        return n;
     }
 
     /** Advances the {@code {Model:} matcher by one character; false on mismatch. */

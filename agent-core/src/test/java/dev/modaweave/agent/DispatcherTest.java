@@ -291,6 +291,56 @@ class DispatcherTest {
     }
 
     @Test
+    void a_call_no_worker_acknowledges_is_sent_again_long_before_its_deadline(Vertx vertx) throws Exception {
+        ScriptedTool painter = ScriptedTool.succeeding("painter");
+        serve(vertx, painter);
+        AtomicBoolean swallowed = new AtomicBoolean();
+        MessageConsumer<JsonObject> blackHole = vertx.eventBus().consumer(EventBusAddresses.tool("painter"));
+        blackHole.handler(m -> {
+            swallowed.set(true);
+            blackHole.unregister();
+        });
+        blackHole.completion().await(5, TimeUnit.SECONDS);
+        startDispatcher(vertx, Dispatcher.Options.builder().attemptTimeout(Duration.ofMinutes(10))
+                .ackTimeout(Duration.ofMillis(300)).build());
+
+        JsonObject first = dispatch(vertx, "t13a", true, call("img", "text-to-image", prompt("a"))).await(10, TimeUnit.SECONDS);
+        JsonObject second = dispatch(vertx, "t13b", true, call("img", "text-to-image", prompt("b"))).await(10, TimeUnit.SECONDS);
+
+        assertThat(swallowed).isTrue();
+        assertThat(byCall(first, "img").getString("state")).isEqualTo("completed");
+        assertThat(byCall(second, "img").getString("state")).isEqualTo("completed");
+        assertThat(painter.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void a_call_refused_by_a_busy_worker_is_sent_again_until_a_slot_is_free(Vertx vertx) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedTool painter = ScriptedTool.blocking("painter", 1, release);
+        serve(vertx, painter, ToolWorker.Options.builder().queueLimit(0));
+        startDispatcher(vertx, Dispatcher.Options.builder().resendDelay(Duration.ofMillis(20)).build());
+        java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+        vertx.eventBus().addInboundInterceptor(context -> {
+            if (context.message().address().equals(EventBusAddresses.tool("painter"))) {
+                delivered.incrementAndGet();
+            }
+            context.next();
+        });
+
+        Future<JsonObject> first = dispatch(vertx, "t14a", true, call("img", "text-to-image", prompt("a")));
+        awaitCondition(() -> painter.running() == 1);
+        Future<JsonObject> second = dispatch(vertx, "t14b", true, call("img", "text-to-image", prompt("b")));
+        awaitCondition(() -> delivered.get() >= 4);
+        assertThat(painter.calls()).isEqualTo(1);
+        release.countDown();
+
+        assertThat(byCall(first.await(10, TimeUnit.SECONDS), "img").getString("state")).isEqualTo("completed");
+        assertThat(byCall(second.await(10, TimeUnit.SECONDS), "img").getString("state")).isEqualTo("completed");
+        assertThat(painter.calls()).isEqualTo(2);
+        assertThat(painter.maxRunning()).isEqualTo(1);
+    }
+
+    @Test
     void an_open_breaker_makes_the_dispatcher_fail_calls_fast_and_prefer_a_healthy_tool(Vertx vertx) throws Exception {
         ScriptedTool broken = ScriptedTool.failingRetriably("broken", Integer.MAX_VALUE, null);
         serve(vertx, broken, ToolWorker.Options.builder().maxAttempts(1).minimumCalls(2).slidingWindowSize(2)

@@ -74,29 +74,33 @@ public final class BenchDispatchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path store = Files.createTempDirectory("modaweave-bench-dispatch-");
         Dispatcher.Options options = Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(30)).build();
-        for (String mode : modes) {
-            if (mode.equals("embedded")) {
-                try (DriverNode node = DriverNode.embedded(options)) {
-                    node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.NOOP).orElseThrow(),
-                            FileSystemArtifactStore.open(store), ToolWorker.Options.builder().queueLimit(100_000).build()))
-                            .await(30, TimeUnit.SECONDS);
-                    DriverNode.await(() -> node.registry.isAvailable(BenchmarkTools.NOOP), Duration.ofSeconds(30), "the no-op worker");
-                    runAll(out, mode, node.vertx);
-                }
-            } else {
-                int driverPort = DriverNode.freePort();
-                int workerPort = DriverNode.freePort();
-                ClusterSettings settings = DriverNode.loopback(driverPort, List.of(driverPort, workerPort));
-                try (DriverNode node = DriverNode.clustered(settings, options);
-                     ChildWorker worker = ChildWorker.start(List.of("--tools", BenchmarkTools.NOOP, "--cluster",
-                             "--cluster-name", settings.clusterName(), "--port", Integer.toString(workerPort),
-                             "--members", String.join(",", settings.members()), "--store", store.toString()),
-                             Duration.ofSeconds(120))) {
-                    DriverNode.await(() -> node.registry.nodes(BenchmarkTools.NOOP).contains(worker.nodeId()),
-                            Duration.ofSeconds(60), "the no-op worker's announcement");
-                    runAll(out, mode, node.vertx);
+        try {
+            for (String mode : modes) {
+                if (mode.equals("embedded")) {
+                    try (DriverNode node = DriverNode.embedded(options)) {
+                        node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.NOOP).orElseThrow(),
+                                FileSystemArtifactStore.open(store), ToolWorker.Options.builder().queueLimit(100_000).build()))
+                                .await(30, TimeUnit.SECONDS);
+                        DriverNode.await(() -> node.registry.isAvailable(BenchmarkTools.NOOP), Duration.ofSeconds(30), "the no-op worker");
+                        runAll(out, mode, node.vertx);
+                    }
+                } else {
+                    int driverPort = DriverNode.freePort();
+                    int workerPort = DriverNode.freePort();
+                    ClusterSettings settings = DriverNode.loopback(driverPort, List.of(driverPort, workerPort));
+                    try (DriverNode node = DriverNode.clustered(settings, options);
+                         ChildWorker worker = ChildWorker.start(List.of("--tools", BenchmarkTools.NOOP, "--cluster",
+                                 "--cluster-name", settings.clusterName(), "--port", Integer.toString(workerPort),
+                                 "--members", String.join(",", settings.members()), "--store", store.toString()),
+                                 Duration.ofSeconds(120))) {
+                        DriverNode.await(() -> node.registry.nodes(BenchmarkTools.NOOP).contains(worker.nodeId()),
+                                Duration.ofSeconds(60), "the no-op worker's announcement");
+                        runAll(out, mode, node.vertx);
+                    }
                 }
             }
+        } finally {
+            DriverNode.deleteRecursively(store);
         }
         return 0;
     }

@@ -77,6 +77,14 @@ public final class BenchFailoverCommand implements Callable<Integer> {
 
     private ObjectNode failover() throws Exception {
         Path storeDir = Files.createTempDirectory("modaweave-bench-failover-");
+        try {
+            return failover(storeDir);
+        } finally {
+            DriverNode.deleteRecursively(storeDir);
+        }
+    }
+
+    private ObjectNode failover(Path storeDir) throws Exception {
         int p1 = DriverNode.freePort();
         int p2 = DriverNode.freePort();
         int p3 = DriverNode.freePort();
@@ -195,6 +203,14 @@ public final class BenchFailoverCommand implements Callable<Integer> {
     /** Trips the breaker of a failing tool, then times calls at the worker and through the dispatcher. */
     private static ObjectNode openBreaker(int calls) throws Exception {
         Path storeDir = Files.createTempDirectory("modaweave-bench-breaker-");
+        try {
+            return openBreaker(calls, storeDir);
+        } finally {
+            DriverNode.deleteRecursively(storeDir);
+        }
+    }
+
+    private static ObjectNode openBreaker(int calls, Path storeDir) throws Exception {
         try (DriverNode node = DriverNode.embedded(Dispatcher.Options.builder().build())) {
             node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.FAIL).orElseThrow(),
                     FileSystemArtifactStore.open(storeDir), ToolWorker.Options.builder().maxAttempts(1).minimumCalls(5)

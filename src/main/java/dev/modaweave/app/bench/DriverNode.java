@@ -71,6 +71,15 @@ final class DriverNode implements AutoCloseable {
         }
     }
 
+    /** Deletes a benchmark's scratch directory and everything in it. */
+    static void deleteRecursively(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> paths = java.nio.file.Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // scratch space in the temporary directory
+        }
+    }
+
     @Override
     public void close() throws Exception {
         vertx.close().await(30, TimeUnit.SECONDS);

@@ -37,8 +37,9 @@ public final class ChildWorker implements AutoCloseable {
      */
     public static ChildWorker start(List<String> arguments, Duration readyTimeout) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g",
                 "-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn",
+                "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-cp", System.getProperty("java.class.path"), "dev.modaweave.app.Main", "worker"));
         command.addAll(arguments);
         Path log = Files.createTempFile("modaweave-worker-", ".log");

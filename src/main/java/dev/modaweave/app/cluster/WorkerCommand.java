@@ -3,6 +3,9 @@ package dev.modaweave.app.cluster;
 import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigException;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.ToolRegistry;
@@ -43,21 +46,24 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--cluster", description = "Join a cluster instead of running alone.")
     boolean cluster;
 
-    @Option(names = "--members", split = ",", defaultValue = "127.0.0.1:5701", paramLabel = "HOST:PORT",
-            description = "Cluster members to contact when joining (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: $MODAWEAVE_CONFIG, else ./modaweave.yaml when present); its cluster: and store: sections give the defaults below.")
+    Path configFile;
+
+    @Option(names = "--members", split = ",", paramLabel = "HOST:PORT",
+            description = "Cluster members to contact when joining (default: cluster.members, 127.0.0.1:5701).")
     List<String> members;
 
-    @Option(names = "--port", defaultValue = "0",
-            description = "Hazelcast port of this node; 0 takes the first free one from 5701 (default: ${DEFAULT-VALUE}).")
-    int port;
+    @Option(names = "--port", description = "Hazelcast port of this node; 0 takes the first free one from 5701 (default: cluster.port, 0).")
+    Integer port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", description = "Interface to bind (default: cluster.host, 127.0.0.1).")
     String host;
 
-    @Option(names = "--cluster-name", defaultValue = "modaweave", description = "Only nodes with this name join (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cluster-name", description = "Only nodes with this name join (default: cluster.name, modaweave).")
     String clusterName;
 
-    @Option(names = "--store", description = "Artifact store directory, shared with the other nodes (default: ~/.modaweave/artifacts).")
+    @Option(names = "--store", description = "Artifact store directory, shared with the other nodes (default: store.dir, ~/.modaweave/artifacts).")
     Path store;
 
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
@@ -68,11 +74,21 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, GeneratorTool> chosen = resolveTools(tools);
         if (timeoutSeconds < 1) {
             throw new UsageException("--timeout is " + timeoutSeconds + "; use at least 1 second");
         }
-        Path storeDir = store != null ? store : Path.of(System.getProperty("user.home"), ".modaweave", "artifacts");
+        ModaweaveConfig config;
+        try {
+            config = ConfigLoader.load(configFile, System.getenv()).config();
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        members = members != null ? members : config.cluster().members();
+        port = port != null ? port : config.cluster().port();
+        host = host != null ? host : config.cluster().host();
+        clusterName = clusterName != null ? clusterName : config.cluster().name();
+        Map<String, GeneratorTool> chosen = resolveTools(tools);
+        Path storeDir = store != null ? store : config.store().dir();
         FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
         Vertx vertx;
         String nodeId;

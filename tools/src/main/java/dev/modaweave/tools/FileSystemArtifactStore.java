@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -46,7 +49,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Media types with a magic number the store checks; others (text, JSON…) are stored as declared. */
-    private static final java.util.Set<String> SIGNED_TYPES = java.util.Set.of("image/png", "image/jpeg", "image/gif",
+    private static final Set<String> SIGNED_TYPES = Set.of("image/png", "image/jpeg", "image/gif",
             "image/webp", "image/bmp", "audio/wav", "audio/mpeg", "audio/ogg", "video/ogg", "audio/flac", "video/mp4",
             "audio/mp4", "video/quicktime", "video/webm");
 
@@ -56,7 +59,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     private final Duration maxAge;
     private final Clock clock;
     private final Map<String, Entry> index = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong storedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong storedBytes = new AtomicLong();
     private volatile Instant lastAgeSweep = Instant.MIN;
 
     private record Entry(Artifact artifact, Path sidecar) {
@@ -179,7 +182,7 @@ public final class FileSystemArtifactStore implements ArtifactStore {
     /** Bytes held by distinct blobs. */
     public long totalBytes() {
         return index.values().stream().map(Entry::artifact)
-                .collect(java.util.stream.Collectors.toMap(Artifact::sha256, Artifact::size, (a, b) -> a))
+                .collect(Collectors.toMap(Artifact::sha256, Artifact::size, (a, b) -> a))
                 .values().stream().mapToLong(Long::longValue).sum();
     }
 

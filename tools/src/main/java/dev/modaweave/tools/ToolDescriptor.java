@@ -55,6 +55,18 @@ public record ToolDescriptor(
         }
     }
 
+    /** The arguments' JSON Schema; a copy, so callers cannot change the descriptor. */
+    @Override
+    public ObjectNode argumentsSchema() {
+        return argumentsSchema.deepCopy();
+    }
+
+    /** The example arguments (a copy), or null. */
+    @Override
+    public ObjectNode example() {
+        return example == null ? null : example.deepCopy();
+    }
+
     /** The event-bus address a worker of this tool consumes. */
     public String address() {
         return EventBusAddresses.tool(name);

@@ -1,5 +1,7 @@
 package dev.modaweave.tools;
 
+import dev.modaweave.tools.internal.DescriptorJson;
+import dev.modaweave.tools.internal.JobResults;
 import dev.modaweave.tools.internal.ToolCall;
 import dev.modaweave.tools.internal.ToolResilience;
 import io.vertx.core.Future;
@@ -11,8 +13,11 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The verticle that serves one {@link GeneratorTool} on the bus at
@@ -41,7 +46,8 @@ public final class ToolWorker extends VerticleBase {
     private MessageConsumer<JsonObject> callConsumer;
     private MessageConsumer<JsonObject> discoverConsumer;
     private MessageConsumer<JsonObject> controlConsumer;
-    private final java.util.Map<String, ToolCall> active = new java.util.HashMap<>();
+    private JobResults results;
+    private final Map<String, ToolCall> active = new HashMap<>();
     private long announceTimer = -1;
     private int running;
 
@@ -83,12 +89,16 @@ public final class ToolWorker extends VerticleBase {
     public Future<?> start() {
         resilience = new ToolResilience(descriptor, options, () -> context.runOnContext(v -> announce()));
         executor = vertx.createSharedWorkerExecutor("modaweave-tool-" + descriptor.name() + "-" + workerId,
-                descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), java.util.concurrent.TimeUnit.MILLISECONDS);
-        callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
-        discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
-        controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
-        announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
-        return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion())
+                descriptor.capacity(), Math.max(options.timeout().toMillis() * 4, 60_000), TimeUnit.MILLISECONDS);
+        return JobResults.forVertx(vertx)
+                .compose(r -> {
+                    results = r;
+                    callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
+                    discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
+                    controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
+                    announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
+                    return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion());
+                })
                 .onSuccess(v -> announce());
     }
 
@@ -125,7 +135,7 @@ public final class ToolWorker extends VerticleBase {
     }
 
     private void announce() {
-        JsonObject tool = new JsonObject(Json.write(dev.modaweave.tools.internal.DescriptorJson.write(descriptor)));
+        JsonObject tool = new JsonObject(Json.write(DescriptorJson.write(descriptor)));
         vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
                 .put("type", "announce")
                 .put("worker", workerId)
@@ -167,7 +177,7 @@ public final class ToolWorker extends VerticleBase {
 
     private void start(ToolCall call) {
         running++;
-        call.run(tool, schema, store, resilience, executor, controlAddress()).onComplete(done -> {
+        call.run(tool, schema, store, resilience, executor, controlAddress(), results).onComplete(done -> {
             active.remove(call.jobId());
             running--;
             resilience.leaveBulkhead();

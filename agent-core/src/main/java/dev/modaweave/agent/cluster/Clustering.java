@@ -4,7 +4,9 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import dev.modaweave.agent.internal.JobLedger;
 import dev.modaweave.tools.ToolRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,8 +24,20 @@ public final class Clustering {
     private Clustering() {
     }
 
-    /** A Hazelcast cluster manager for {@code settings}, not started. */
+    /** The common-pool parallelism Hazelcast's async callbacks need; see {@link #clusterManager}. */
+    private static final String VERTX_NODE_ID = "__vertx.nodeId";
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
+    /**
+     * A Hazelcast cluster manager for {@code settings}, not started.
+     *
+     * <p>On a machine with two cores the JDK's common pool has a parallelism of 1, and Hazelcast then
+     * runs every asynchronous callback (each cluster-map operation's completion) on a new thread.
+     * Unless the property is set already, this raises the common pool's parallelism to 4 before
+     * Hazelcast reads it; it only takes effect if nothing in the JVM used the common pool before.
+     */
     public static HazelcastClusterManager clusterManager(ClusterSettings settings) {
+        prepareJvm();
         Config config = ConfigUtil.loadConfig();
         config.setClusterName(settings.clusterName());
         config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -34,7 +48,7 @@ public final class Clustering {
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.getJetConfig().setEnabled(false);
         // job records must survive a member's death, but a write need not wait for its backup
-        config.addMapConfig(new com.hazelcast.config.MapConfig(dev.modaweave.agent.internal.JobLedger.MAP_NAME)
+        config.addMapConfig(new MapConfig(JobLedger.MAP_NAME)
                 .setBackupCount(0).setAsyncBackupCount(1));
         NetworkConfig network = config.getNetworkConfig();
         network.setPublicAddress(null);
@@ -49,6 +63,16 @@ public final class Clustering {
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(settings.members());
         return new HazelcastClusterManager(config);
+    }
+
+    /**
+     * Raises the common pool's parallelism to at least 4 unless it is configured; call it first thing
+     * in a process that may join a cluster later (the pool's size is fixed when something first uses it).
+     */
+    public static void prepareJvm() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+            System.setProperty(COMMON_POOL_PARALLELISM, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
     }
 
     /** Starts a clustered Vert.x node with {@code clusterManager}, its event bus on {@code settings.host()}. */
@@ -70,7 +94,9 @@ public final class Clustering {
 
             @Override
             public void memberRemoved(MembershipEvent event) {
-                registry.nodeLeft(event.getMember().getUuid().toString());
+                // Vert.x names a node by its own id, kept as a member attribute, not by the member's UUID
+                String nodeId = event.getMember().getAttribute(VERTX_NODE_ID);
+                registry.nodeLeft(nodeId != null ? nodeId : event.getMember().getUuid().toString());
             }
         });
     }

@@ -1,12 +1,12 @@
 package dev.modaweave.agent.internal;
 
+import dev.modaweave.tools.internal.JobResults;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where job records live: in memory when Vert.x runs embedded, in the cluster manager's
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public interface JobLedger {
 
     /** The map's name in the cluster. */
-    String MAP_NAME = "modaweave.jobs";
+    String MAP_NAME = JobResults.MAP_NAME;
 
     Future<JobRecord> get(String jobId);
 
@@ -73,7 +73,7 @@ public interface JobLedger {
 
         @Override
         public Future<Void> put(JobRecord record) {
-            return map.put(record.jobId(), record.toJson().encode(), TimeUnit.MILLISECONDS.toMillis(retentionMillis));
+            return map.put(record.jobId(), record.toJson().encode(), retentionMillis);
         }
     }
 }

@@ -75,7 +75,7 @@ class ClusteredDispatchTest {
     }
 
     @Test
-    void a_dispatcher_on_one_node_uses_a_worker_on_another_and_records_the_job_in_the_cluster_map() throws Exception {
+    void a_dispatcher_on_one_node_uses_a_worker_on_another_and_a_resent_job_is_answered_from_the_cluster_map() throws Exception {
         int portA = freePort();
         int portB = freePort();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
@@ -102,6 +102,13 @@ class ClusteredDispatchTest {
         assertThat(json.getString("state")).isEqualTo("completed");
         assertThat(json.getString("artifactId")).isEqualTo(outcome.getString("artifactId"));
         assertThat(registry.nodes("painter")).containsExactly(b.manager().getNodeId());
+
+        JsonObject resent = a.vertx().eventBus().<JsonObject>request(EventBusAddresses.tool("painter"), new JsonObject()
+                .put("jobId", "c1:img").put("attempt", 2).put("args", new JsonObject().put("prompt", "a fox")))
+                .await(10, TimeUnit.SECONDS).body();
+        assertThat(resent.getBoolean("reused")).isTrue();
+        assertThat(resent.getString("artifactId")).isEqualTo(outcome.getString("artifactId"));
+        assertThat(painter.calls()).isEqualTo(1);
     }
 
     @Test

@@ -24,7 +24,7 @@ public final class WorkerProcess {
         Vertx vertx = Clustering.start(settings, manager).await();
         ScriptedTool tool = ScriptedTool.sleeping(args[3], Duration.ofMillis(Long.parseLong(args[4])), 4);
         ToolWorker worker = ToolWorker.of(tool, FileSystemArtifactStore.open(Path.of(args[5])),
-                ToolWorker.Options.builder().nodeId(manager.getNodeId()).lease(Duration.ofSeconds(3)).build());
+                ToolWorker.Options.builder().nodeId(manager.getNodeId()).lease(Duration.ofSeconds(120)).build());
         vertx.deployVerticle(worker).await();
         System.out.println("READY " + manager.getNodeId());
         System.out.flush();

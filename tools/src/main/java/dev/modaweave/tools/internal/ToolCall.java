@@ -61,10 +61,14 @@ public final class ToolCall {
     private String controlAddress;
     private int attempts;
     private boolean replied;
+    private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    private final int dispatchAttempt;
+    private JobResults results;
 
-    private ToolCall(Message<JsonObject> message, String jobId, ObjectNode args, String events, ToolDescriptor descriptor,
-                     ToolWorker.Options options, String workerId, Vertx vertx, Context context) {
+    private ToolCall(Message<JsonObject> message, String jobId, ObjectNode args, String events, int dispatchAttempt,
+                     ToolDescriptor descriptor, ToolWorker.Options options, String workerId, Vertx vertx, Context context) {
         this.message = message;
+        this.dispatchAttempt = dispatchAttempt;
         this.jobId = jobId;
         this.args = args;
         this.events = events;
@@ -96,8 +100,8 @@ public final class ToolCall {
         }
         ObjectNode args = rawArgs == null ? Json.object() : (ObjectNode) Json.parse(((JsonObject) rawArgs).encode());
         Object events = body.getValue("events");
-        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null, descriptor, options,
-                workerId, vertx, context);
+        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null,
+                body.getValue("attempt") instanceof Number n ? n.intValue() : 1, descriptor, options, workerId, vertx, context);
         call.cancelConsumer = vertx.eventBus().<JsonObject>localConsumer(EventBusAddresses.cancel(jobId),
                 m -> call.cancellation.cancel(reasonOf(m.body())));
         return call;
@@ -137,12 +141,32 @@ public final class ToolCall {
     }
 
     public Future<Void> run(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
-                            WorkerExecutor executor, String control) {
+                            WorkerExecutor executor, String control, JobResults jobResults) {
         this.controlAddress = control;
+        this.results = jobResults;
+        if (results != null && dispatchAttempt > 1) {
+            // sent again: an earlier attempt may have finished on a worker whose reply was lost
+            results.completed(jobId).onComplete(found -> {
+                JsonObject record = found.succeeded() ? found.result() : null;
+                if (record != null) {
+                    reply(base(true).put("artifactId", record.getString("artifactId"))
+                            .put("artifact", record.getJsonObject("artifact")).put("reused", true).put("recorded", true));
+                } else {
+                    generate(tool, schema, store, resilience, executor);
+                }
+            });
+            return done.future();
+        }
+        generate(tool, schema, store, resilience, executor);
+        return done.future();
+    }
+
+    private void generate(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
+                          WorkerExecutor executor) {
         List<ArgumentsSchema.Violation> violations = schema.validate(args);
         if (!violations.isEmpty()) {
             fail(new InvalidArgumentsException("arguments for '" + descriptor.name() + "' are invalid: " + violations));
-            return done.future();
+            return;
         }
         publish("started", 0, "");
         if (vertx.isClustered()) {
@@ -157,7 +181,6 @@ public final class ToolCall {
             });
         }
         attempt(tool, schema, store, resilience, executor, resilience.retryContext());
-        return done.future();
     }
 
     private void attempt(GeneratorTool tool, ArgumentsSchema schema, ArtifactStore store, ToolResilience resilience,
@@ -183,16 +206,25 @@ public final class ToolCall {
                     GenerationResult result = tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
                     generated[0] = System.nanoTime();
                     // stored on the same thread: one hand-over less between threads per call
-                    return store(result, schema, store);
+                    Artifact artifact = store(result, schema, store);
+                    if (!attemptCancellation.isCancelled()) {
+                        // answered from this thread, at once: the less time between storing a result and
+                        // telling anyone, the less is lost if this node dies in between
+                        JsonObject ok = success(artifact);
+                        if (results != null) {
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
+                            ok.put("recorded", true);
+                        }
+                        answer(ok);
+                    }
+                    return artifact;
                 }, false).toCompletionStage())
                 .whenComplete((artifact, error) -> context.runOnContext(v -> {
                     long nanos = (generated[0] != 0 ? generated[0] : System.nanoTime()) - start;
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        reply(base(true)
-                                .put("artifactId", artifact.id())
-                                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact)))));
+                        reply(success(artifact));
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
@@ -278,12 +310,25 @@ public final class ToolCall {
                 .put("attempts", attempts);
     }
 
+    private JsonObject success(Artifact artifact) {
+        return base(true).put("artifactId", artifact.id())
+                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+    }
+
+    /** Sends the reply once, from any thread. */
+    private void answer(JsonObject body) {
+        if (answered.compareAndSet(false, true)) {
+            message.reply(body);
+        }
+    }
+
+    /** Replies (unless already answered) and ends the call; on the worker's context. */
     private void reply(JsonObject body) {
         if (replied) {
             return;
         }
         replied = true;
-        message.reply(body);
+        answer(body);
         cancelConsumer.unregister();
         if (clusterCancelConsumer != null) {
             clusterCancelConsumer.unregister();
