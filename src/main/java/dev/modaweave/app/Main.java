@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
                 dev.modaweave.app.dataset.DatasetCommand.class,
                 ToolsCommand.class,
                 GenerateCommand.class,
+                dev.modaweave.app.planner.PlanCommand.class,
+                dev.modaweave.app.planner.PlannerCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

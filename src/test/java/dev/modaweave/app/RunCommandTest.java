@@ -105,10 +105,14 @@ class RunCommandTest {
     }
 
     @Test
-    void a_message_without_meta_responses_is_refused_with_an_example() {
-        var result = CliRunner.run("run", "paint a fox", "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString());
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Modality: [IMAGE] Prompt:");
+    void without_an_llm_the_embedded_planner_turns_a_plain_request_into_calls() {
+        var result = CliRunner.run("run", "Draw a red fox in fresh snow and then describe it out loud.",
+                "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString(), "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        List<JsonNode> events = result.out().lines().map(Json::parse).toList();
+        assertThat(events.stream().filter(e -> e.get("type").asText().equals("artifact")).map(e -> e.get("modality").asText()))
+                .containsExactlyInAnyOrder("image", "audio");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.modaweave.app.dataset;
 
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.planner.EmbeddedPlanner;
 import dev.modaweave.agent.llm.ChatModels;
 import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.datasets.Evaluator;
@@ -21,7 +23,8 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Run an OpenAI-compatible chat model on a split and score parse success, call decisions, task F1, "
                 + "prompt similarity, dependency edge F1 and latency. Writes eval.json and eval.html.",
-                "Example: modaweave dataset eval --data data --split test --base-url http://127.0.0.1:8000/v1 --model m --limit 200"})
+                "Example: modaweave dataset eval --data data --split test --base-url http://127.0.0.1:8000/v1 --model m --limit 200",
+                "         modaweave dataset eval --data data --split test --provider embedded   (the built-in planner)"})
 final class DatasetEvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -38,7 +41,7 @@ final class DatasetEvalCommand implements Callable<Integer> {
                     + "timeout, temperature).")
     Path config;
 
-    @Option(names = "--provider", description = "openai (any OpenAI-compatible server) or ollama (default: openai).")
+    @Option(names = "--provider", description = "openai (any OpenAI-compatible server), ollama, or embedded (the built-in planner) (default: openai).")
     String provider;
 
     @Option(names = "--timeout", description = "Longest wait for one answer, ISO-8601 (default: PT120S).")
@@ -78,7 +81,8 @@ final class DatasetEvalCommand implements Callable<Integer> {
             }
             Duration wait = timeout != null ? timeout : Duration.ofSeconds(120);
             Path reports = out != null ? out : data.resolve("eval-" + s.wireName());
-            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(ChatModels.streaming(cfg), wait)).limit(limit)
+            StreamingChatModel chat = cfg.provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(cfg);
+            Evaluator.Builder b = Evaluator.builder().responder(Responder.of(chat, wait)).limit(limit)
                     .predictions(reports.resolve("predictions.jsonl"));
             if (!noEmbeddings) {
                 b.embedder(SentenceEmbedder.miniLm());

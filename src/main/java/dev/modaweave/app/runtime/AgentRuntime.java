@@ -13,6 +13,7 @@ import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
+import dev.modaweave.app.planner.EmbeddedPlanner;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
@@ -33,7 +34,8 @@ import java.util.function.UnaryOperator;
  * An embedded Modaweave node as the commands start it: a Vert.x instance (clustered when asked), the
  * {@link ToolRegistry}, one {@link ToolWorker} per generator tool (those found by the
  * {@code ServiceLoader} plus the configured ones), the {@link Dispatcher}, and the {@link Agent} over a
- * chat model ({@link DirectReplyModel} when none is configured), optionally with its event-bus API
+ * chat model (the {@link EmbeddedPlanner} when the configuration names none; {@link DirectReplyModel}
+ * when neither a configuration nor a model is given), optionally with its event-bus API
  * ({@link AgentVerticle}). Closing stops all of it.
  *
  * <pre>{@code
@@ -136,7 +138,7 @@ public final class AgentRuntime implements AutoCloseable {
 
         /**
          * Takes the store, the LLM, the agent's options and the configured tools from a configuration:
-         * the stand-in {@link DirectReplyModel} when its LLM is the embedded one. Settings given after
+         * the {@link EmbeddedPlanner} when its LLM is the embedded one. Settings given after
          * this call win.
          *
          * @throws dev.modaweave.app.config.ConfigException when a configured tool or the LLM cannot be created
@@ -148,7 +150,7 @@ public final class AgentRuntime implements AutoCloseable {
             storeMaxAge = config.store().maxAge();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
-            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? new DirectReplyModel() : ChatModels.streaming(config.llm());
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
             extraTools.forEach(GeneratorTool::close);
             extraTools.clear();
             extraTools.addAll(ConfiguredTools.create(loaded));

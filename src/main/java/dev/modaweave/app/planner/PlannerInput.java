@@ -1,0 +1,94 @@
+package dev.modaweave.app.planner;
+
+import dev.modaweave.tools.Modality;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A user message as the planner reads it: the request itself, the media attached to it, and the
+ * artifacts of the conversation the agent lists after it. Attached media are lines
+ * {@code [attached image: art_…]} (the evaluation's form); the agent's list is a block
+ * {@code [artifacts of this conversation, newest last; …:\n image art_… (origin)…]}.
+ *
+ * @param request  the request text without the attachment lines and the artifact list
+ * @param attached media attached to this message, in order
+ * @param known    artifacts of the conversation, newest last
+ */
+record PlannerInput(String request, List<Media> attached, List<Media> known) {
+
+    /** A media item: its modality and artifact id. */
+    record Media(Modality modality, String id) {
+    }
+
+    private static final Pattern ATTACHED = Pattern.compile("(?m)^\\[attached (image|video|audio): ([A-Za-z0-9_.-]+)]\\s*$\\n?");
+    private static final Pattern KNOWN_BLOCK = Pattern.compile("\\[artifacts of this conversation[^\\]]*?:((?:\\n[^\\n\\]]*)*)]");
+    private static final Pattern KNOWN_LINE = Pattern.compile("^\\s*(image|video|audio|text)\\s+([A-Za-z0-9_.-]+)");
+
+    PlannerInput {
+        attached = List.copyOf(attached);
+        known = List.copyOf(known);
+    }
+
+    static PlannerInput parse(String message) {
+        List<Media> attached = new ArrayList<>();
+        List<Media> known = new ArrayList<>();
+        Matcher k = KNOWN_BLOCK.matcher(message);
+        StringBuilder rest = new StringBuilder();
+        int last = 0;
+        while (k.find()) {
+            rest.append(message, last, k.start());
+            last = k.end();
+            for (String line : k.group(1).split("\n")) {
+                Matcher l = KNOWN_LINE.matcher(line);
+                if (l.find() && !l.group(1).equals("text")) {
+                    known.add(new Media(Modality.fromWireName(l.group(1)), l.group(2)));
+                }
+            }
+        }
+        rest.append(message.substring(last));
+        Matcher a = ATTACHED.matcher(rest);
+        StringBuilder request = new StringBuilder();
+        last = 0;
+        while (a.find()) {
+            request.append(rest, last, a.start());
+            last = a.end();
+            attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2)));
+        }
+        request.append(rest.substring(last));
+        return new PlannerInput(request.toString().strip(), attached, known);
+    }
+
+    /** The marker words the network sees before the request: one per modality attached or known. */
+    List<String> markers() {
+        List<String> out = new ArrayList<>();
+        for (Modality modality : new Modality[] {Modality.IMAGE, Modality.VIDEO, Modality.AUDIO}) {
+            if (attached.stream().anyMatch(m -> m.modality() == modality) || known.stream().anyMatch(m -> m.modality() == modality)) {
+                out.add(marker(modality));
+            }
+        }
+        return out;
+    }
+
+    /** The marker word saying that media of {@code modality} is at hand. */
+    static String marker(Modality modality) {
+        return "<has:" + modality.wireName() + ">";
+    }
+
+    /** The newest image: attached to this message first, else the newest the conversation knows. */
+    String newestImage() {
+        for (int i = attached.size() - 1; i >= 0; i--) {
+            if (attached.get(i).modality() == Modality.IMAGE) {
+                return attached.get(i).id();
+            }
+        }
+        for (int i = known.size() - 1; i >= 0; i--) {
+            if (known.get(i).modality() == Modality.IMAGE) {
+                return known.get(i).id();
+            }
+        }
+        return null;
+    }
+}
