@@ -52,17 +52,19 @@ public final class AgentRuntime implements AutoCloseable {
     private final ToolRegistry registry;
     private final List<GeneratorTool> tools;
     private final List<ToolWorker> workers;
+    private final List<String> workerDeployments;
     private final Agent agent;
     private final boolean clustered;
 
     private AgentRuntime(Vertx vertx, Path storeRoot, ArtifactStore store, ToolRegistry registry, List<GeneratorTool> tools,
-                         List<ToolWorker> workers, Agent agent, boolean clustered) {
+                         List<ToolWorker> workers, List<String> workerDeployments, Agent agent, boolean clustered) {
         this.vertx = vertx;
         this.storeRoot = storeRoot;
         this.store = store;
         this.registry = registry;
         this.tools = List.copyOf(tools);
         this.workers = List.copyOf(workers);
+        this.workerDeployments = List.copyOf(workerDeployments);
         this.agent = agent;
         this.clustered = clustered;
     }
@@ -111,6 +113,10 @@ public final class AgentRuntime implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // workers first: their farewell announcements still find the registry listening
+            for (String id : workerDeployments) {
+                vertx.undeploy(id).await(30, TimeUnit.SECONDS);
+            }
             vertx.close().await(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the runtime did not stop within 30 s: " + e.getMessage(), e);
@@ -230,6 +236,7 @@ public final class AgentRuntime implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
             List<ToolWorker> workers = new ArrayList<>();
+            List<String> workerDeployments = new ArrayList<>();
             try {
                 ToolRegistry registry = ToolRegistry.create();
                 registry.attach(vertx).await(10, TimeUnit.SECONDS);
@@ -239,7 +246,7 @@ public final class AgentRuntime implements AutoCloseable {
                 for (GeneratorTool tool : served) {
                     registry.register(tool);
                     ToolWorker worker = ToolWorker.of(toolDecorator.apply(tool), artifacts);
-                    vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS);
+                    workerDeployments.add(vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS));
                     workers.add(worker);
                 }
                 vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
@@ -258,7 +265,7 @@ public final class AgentRuntime implements AutoCloseable {
                 } else {
                     agent.start().await(10, TimeUnit.SECONDS);
                 }
-                return new AgentRuntime(vertx, root, artifacts, registry, served, workers, agent, manager != null);
+                return new AgentRuntime(vertx, root, artifacts, registry, served, workers, workerDeployments, agent, manager != null);
             } catch (Exception e) {
                 try {
                     vertx.close().await(30, TimeUnit.SECONDS);
