@@ -30,7 +30,7 @@ import java.util.function.BiConsumer;
  * later ones as long as there is no cycle); {@link #startTurn} checks calls one by one as they
  * stream in, where a call may only refer to calls accepted before it.
  *
- * <p>Thread-safe; compiled schemas are cached per descriptor.
+ * <p>Thread-safe; compiled schemas are cached per tool and compiled again when its descriptor changes.
  */
 public final class MetaResponseValidator {
 
@@ -39,7 +39,7 @@ public final class MetaResponseValidator {
 
     private final ToolCatalog catalog;
     private final TurnLimits limits;
-    private final Map<ToolDescriptor, Object> schemas = new ConcurrentHashMap<>();
+    private final Map<String, Compiled> schemas = new ConcurrentHashMap<>();
 
     public MetaResponseValidator(ToolCatalog catalog, TurnLimits limits) {
         this.catalog = Objects.requireNonNull(catalog, "catalog");
@@ -237,17 +237,26 @@ public final class MetaResponseValidator {
     }
 
     private ArgumentsSchema schema(ToolDescriptor tool) {
-        Object cached = schemas.computeIfAbsent(tool, t -> {
+        Compiled cached = schemas.get(tool.name());
+        // the same descriptor object is the common case: compare by identity before a deep comparison
+        if (cached == null || cached.descriptor() != tool && !cached.descriptor().equals(tool)) {
+            Object compiled;
             try {
-                return ArgumentsSchema.compile(t.name(), t.argumentsSchema());
+                compiled = ArgumentsSchema.compile(tool.name(), tool.argumentsSchema());
             } catch (IllegalArgumentException e) {
-                return e;
+                compiled = e;
             }
-        });
-        if (cached instanceof IllegalArgumentException e) {
+            cached = new Compiled(tool, compiled);
+            schemas.put(tool.name(), cached);
+        }
+        if (cached.schema() instanceof IllegalArgumentException e) {
             throw new IllegalStateException("tool '" + tool.name() + "' was registered with an invalid schema: " + e.getMessage(), e);
         }
-        return (ArgumentsSchema) cached;
+        return (ArgumentsSchema) cached.schema();
+    }
+
+    /** A descriptor and its compiled schema (or the reason it does not compile). */
+    private record Compiled(ToolDescriptor descriptor, Object schema) {
     }
 
     private static List<ValidationError> cycles(List<MetaResponse> calls, Map<String, MetaResponse> byId) {

@@ -143,6 +143,31 @@ class MetaResponseValidatorTest {
     }
 
     @Test
+    void a_tool_registered_again_with_another_schema_is_checked_against_the_new_one() {
+        var current = new java.util.concurrent.atomic.AtomicReference<>(TestCatalog.IMAGE);
+        dev.modaweave.tools.ToolCatalog live = new dev.modaweave.tools.ToolCatalog() {
+            public java.util.Optional<dev.modaweave.tools.ToolDescriptor> byName(String name) {
+                return java.util.Optional.of(current.get()).filter(d -> d.name().equals(name));
+            }
+
+            public List<dev.modaweave.tools.ToolDescriptor> byTask(String task) {
+                return current.get().task().equals(task) ? List.of(current.get()) : List.of();
+            }
+
+            public List<dev.modaweave.tools.ToolDescriptor> all() {
+                return List.of(current.get());
+            }
+        };
+        var v = new MetaResponseValidator(live, TurnLimits.defaults());
+        var args = call("a", "text-to-image", "{\"prompt\":\"x\",\"width\":4000}");
+        assertThat(v.validateTurn(List.of(args), Set.of())).extracting(ValidationError::pointer).containsExactly("/width");
+        current.set(dev.modaweave.tools.ToolDescriptor.builder().name("paint").task("text-to-image").outputModality(Modality.IMAGE)
+                .argumentsSchema(json("{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"},\"width\":{\"type\":\"integer\"}}}"))
+                .build());
+        assertThat(v.validateTurn(List.of(args), Set.of())).isEmpty();
+    }
+
+    @Test
     void a_reference_to_a_rejected_call_says_so() {
         var turn = validator.startTurn(Map.of());
         assertThat(turn.accept(call("img1", "text-to-image", "{}"))).isNotEmpty();
