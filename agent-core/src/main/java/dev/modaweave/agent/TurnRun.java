@@ -470,7 +470,7 @@ final class TurnRun {
         c.artifact = artifact;
         artifactIds.add(artifactId);
         String mime = artifact.getString("mimeType", "application/octet-stream");
-        Modality modality = modalityOf(mime);
+        Modality modality = Modality.ofMimeType(mime);
         session.addArtifact(new Session.ArtifactNote(artifactId, modality, mime, origin(c.call)));
         JsonObject e = event(AgentEvents.ARTIFACT).put("callId", c.call.id()).put("id", artifactId).put("mimeType", mime)
                 .put("modality", modality.wireName()).put("tool", artifact.getString("tool"))
@@ -532,7 +532,7 @@ final class TurnRun {
             if (c.nativeRequest != null) {
                 r.nativeResults.put(c.nativeRequest.id() == null ? c.call.id() : c.nativeRequest.id(), line);
             }
-            if (agent.options().multimodal() && c.artifactId != null && modalityOf(c.artifact.getString("mimeType", "")) == Modality.IMAGE) {
+            if (agent.options().multimodal() && c.artifactId != null && Modality.ofMimeType(c.artifact.getString("mimeType", "")) == Modality.IMAGE) {
                 images.add(ImageContent.from(Base64.getEncoder().encodeToString(agent.store().read(c.artifactId)),
                         c.artifact.getString("mimeType")));
             }
@@ -611,7 +611,7 @@ final class TurnRun {
     private String describeResult(Call c) {
         if (c.artifactId != null) {
             String mime = c.artifact.getString("mimeType", "?");
-            return c.call.id() + " → artifact " + c.artifactId + " (" + modalityOf(mime).wireName() + ", " + mime
+            return c.call.id() + " → artifact " + c.artifactId + " (" + Modality.ofMimeType(mime).wireName() + ", " + mime
                     + ", made by " + c.artifact.getString("tool", "?") + " with " + Json.write(c.call.args()) + ")";
         }
         return c.call.id() + " → failed: " + c.error.getString("message", "unknown error");
@@ -684,19 +684,6 @@ final class TurnRun {
         } catch (RuntimeException e) {
             // a failing listener must not break the turn; the event is still counted
         }
-    }
-
-    private static Modality modalityOf(String mime) {
-        if (mime.startsWith("image/")) {
-            return Modality.IMAGE;
-        }
-        if (mime.startsWith("video/")) {
-            return Modality.VIDEO;
-        }
-        if (mime.startsWith("audio/")) {
-            return Modality.AUDIO;
-        }
-        return Modality.TEXT;
     }
 
     private static String origin(MetaResponse call) {

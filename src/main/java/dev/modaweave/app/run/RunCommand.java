@@ -200,7 +200,7 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         private Path export(String id, String mime) {
-            Path target = out.resolve(id + extension(mime));
+            Path target = out.resolve(id + "." + MediaTypes.extension(mime));
             try (InputStream in = store.open(id)) {
                 Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
@@ -229,23 +229,6 @@ public final class RunCommand implements Callable<Integer> {
                 sb.append(", ").append(attributes.getValue("durationMs")).append(" ms");
             }
             return sb.toString();
-        }
-
-        static String extension(String mime) {
-            return switch (mime == null ? "" : mime) {
-                case "image/png" -> ".png";
-                case "image/jpeg" -> ".jpg";
-                case "image/gif" -> ".gif";
-                case "image/webp" -> ".webp";
-                case "video/mp4" -> ".mp4";
-                case "video/webm" -> ".webm";
-                case "audio/wav", "audio/x-wav", "audio/wave" -> ".wav";
-                case "audio/mpeg" -> ".mp3";
-                case "audio/ogg" -> ".ogg";
-                case "audio/flac" -> ".flac";
-                case "text/plain" -> ".txt";
-                default -> ".bin";
-            };
         }
     }
 }

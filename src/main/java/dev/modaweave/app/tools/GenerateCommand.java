@@ -43,13 +43,6 @@ import java.util.Optional;
                 + "Prints {\"path\":…,\"mimeType\":…,\"attributes\":…} as one JSON line.")
 public final class GenerateCommand implements Runnable {
 
-    private static final Map<String, String> EXTENSIONS = Map.ofEntries(
-            Map.entry("image/png", "png"), Map.entry("image/jpeg", "jpg"), Map.entry("image/gif", "gif"),
-            Map.entry("image/webp", "webp"), Map.entry("image/bmp", "bmp"), Map.entry("audio/wav", "wav"),
-            Map.entry("audio/mpeg", "mp3"), Map.entry("audio/ogg", "ogg"), Map.entry("audio/flac", "flac"),
-            Map.entry("audio/mp4", "m4a"), Map.entry("video/mp4", "mp4"), Map.entry("video/quicktime", "mov"),
-            Map.entry("video/webm", "webm"));
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -152,7 +145,7 @@ public final class GenerateCommand implements Runnable {
     }
 
     private Path write(byte[] bytes, String mime) {
-        String name = sha256(bytes).substring(0, 24) + "." + EXTENSIONS.getOrDefault(mime, "bin");
+        String name = sha256(bytes).substring(0, 24) + "." + MediaTypes.extension(mime);
         try {
             Files.createDirectories(out);
             Path file = out.resolve(name);

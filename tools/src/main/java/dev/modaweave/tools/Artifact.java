@@ -67,13 +67,6 @@ public record Artifact(
 
     /** The modality implied by the media type, e.g. {@code image/png} → image. */
     public Modality modality() {
-        int slash = mimeType.indexOf('/');
-        String major = slash < 0 ? mimeType : mimeType.substring(0, slash);
-        return switch (major) {
-            case "image" -> Modality.IMAGE;
-            case "video" -> Modality.VIDEO;
-            case "audio" -> Modality.AUDIO;
-            default -> Modality.TEXT;
-        };
+        return Modality.ofMimeType(mimeType);
     }
 }

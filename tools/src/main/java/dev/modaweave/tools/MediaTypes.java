@@ -94,6 +94,18 @@ public final class MediaTypes {
         return ALIASES.getOrDefault(bare, bare);
     }
 
+    private static final Map<String, String> EXTENSIONS = Map.ofEntries(
+            Map.entry("image/png", "png"), Map.entry("image/jpeg", "jpg"), Map.entry("image/gif", "gif"),
+            Map.entry("image/webp", "webp"), Map.entry("image/bmp", "bmp"), Map.entry("audio/wav", "wav"),
+            Map.entry("audio/mpeg", "mp3"), Map.entry("audio/ogg", "ogg"), Map.entry("audio/flac", "flac"),
+            Map.entry("audio/mp4", "m4a"), Map.entry("video/mp4", "mp4"), Map.entry("video/quicktime", "mov"),
+            Map.entry("video/webm", "webm"), Map.entry("text/plain", "txt"));
+
+    /** The usual file extension of a media type, without the dot ({@code image/png} → {@code png}); {@code bin} when unknown. */
+    public static String extension(String mimeType) {
+        return mimeType == null ? "bin" : EXTENSIONS.getOrDefault(normalize(mimeType), "bin");
+    }
+
     /** Whether {@code bytes} are of the media type {@code mimeType} claims. */
     public static boolean matches(byte[] bytes, String mimeType) {
         String claimed = normalize(mimeType);

@@ -14,6 +14,19 @@ public enum Modality {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The modality of a media type by its major type ({@code image/png} → image); text for anything else. */
+    public static Modality ofMimeType(String mimeType) {
+        String mime = mimeType == null ? "" : mimeType;
+        int slash = mime.indexOf('/');
+        String major = slash < 0 ? mime : mime.substring(0, slash);
+        return switch (major) {
+            case "image" -> IMAGE;
+            case "video" -> VIDEO;
+            case "audio" -> AUDIO;
+            default -> TEXT;
+        };
+    }
+
     /**
      * Parses a wire name case-insensitively.
      *

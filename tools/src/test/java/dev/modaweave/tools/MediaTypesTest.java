@@ -77,4 +77,14 @@ class MediaTypesTest {
         assertThatThrownBy(() -> MediaTypes.requireMatches(new byte[0], "image/png"))
                 .isInstanceOf(InvalidMediaException.class).hasMessageContaining("no bytes");
     }
+
+    @Test
+    void media_types_have_one_extension_and_one_modality() {
+        org.assertj.core.api.Assertions.assertThat(MediaTypes.extension("image/png")).isEqualTo("png");
+        org.assertj.core.api.Assertions.assertThat(MediaTypes.extension("audio/x-wav")).isEqualTo("wav");
+        org.assertj.core.api.Assertions.assertThat(MediaTypes.extension("application/x-unknown")).isEqualTo("bin");
+        org.assertj.core.api.Assertions.assertThat(Modality.ofMimeType("video/mp4")).isEqualTo(Modality.VIDEO);
+        org.assertj.core.api.Assertions.assertThat(Modality.ofMimeType("text/plain")).isEqualTo(Modality.TEXT);
+        org.assertj.core.api.Assertions.assertThat(Modality.ofMimeType("garbage")).isEqualTo(Modality.TEXT);
+    }
 }

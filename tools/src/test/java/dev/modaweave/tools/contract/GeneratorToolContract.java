@@ -167,7 +167,7 @@ public abstract class GeneratorToolContract {
         Modality declared = tool.descriptor().outputModality();
         boolean gifForVideo = declared == Modality.VIDEO && mime.equals("image/gif");
         if (!gifForVideo) {
-            assertThat(modalityOf(mime)).as("modality of %s", mime).isEqualTo(declared);
+            assertThat(Modality.ofMimeType(mime)).as("modality of %s", mime).isEqualTo(declared);
         }
         for (Map.Entry<String, Object> attribute : result.attributes().entrySet()) {
             Object value = attribute.getValue();
@@ -225,10 +225,5 @@ public abstract class GeneratorToolContract {
         if (declared != null) {
             assertThat(((Number) declared).intValue()).as("attribute %s against the decoded image", name).isEqualTo(actual);
         }
-    }
-
-    private static Modality modalityOf(String mime) {
-        String major = mime.substring(0, mime.indexOf('/'));
-        return Modality.fromWireName(major);
     }
 }
