@@ -124,7 +124,8 @@ final class ServeServer implements AutoCloseable {
             ctx.response().putHeader("X-Content-Type-Options", "nosniff");
             ctx.next();
         });
-        router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
+        Endpoints endpoints = new Endpoints(router);
+        endpoints.add("/health", HttpMethod.GET).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
         if (options.token() != null) {
             BearerAuth auth = new BearerAuth(options.token());
             router.route("/v1/*").handler(auth);
@@ -132,29 +133,27 @@ final class ServeServer implements AutoCloseable {
             router.route("/metrics").handler(auth);
             router.route("/eventbus/*").handler(auth);
         }
-        router.get("/ready").handler(this::ready);
-        router.get("/metrics").handler(ctx -> {
+        endpoints.add("/ready", HttpMethod.GET).handler(this::ready);
+        endpoints.add("/metrics", HttpMethod.GET).handler(ctx -> {
             metrics.watchTools(runtime.registry(), runtime.workers());
             ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
         });
-        router.get("/v1/tools").handler(this::tools);
-        router.post("/v1/turns").handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes())).handler(this::turn);
-        router.post("/v1/sessions/:id/cancel").handler(this::cancel);
+        endpoints.add("/v1/tools", HttpMethod.GET).handler(this::tools);
+        endpoints.add("/v1/turns", HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes())).handler(this::turn);
+        endpoints.add("/v1/sessions/:id/cancel", HttpMethod.POST).handler(this::cancel);
         uploads = uploadsDirectory();
-        router.post("/v1/artifacts").handler(BodyHandler.create(uploads.toString()).setBodyLimit(options.maxUploadBytes())
+        endpoints.add("/v1/artifacts", HttpMethod.POST).handler(BodyHandler.create(uploads.toString()).setBodyLimit(options.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true)).handler(artifacts::upload);
-        router.get("/v1/artifacts/:id/meta").handler(artifacts::meta);
-        router.route("/v1/artifacts/:id").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(artifacts::download);
+        endpoints.add("/v1/artifacts/:id/meta", HttpMethod.GET).handler(artifacts::meta);
+        endpoints.add("/v1/artifacts/:id", HttpMethod.GET, HttpMethod.HEAD).handler(artifacts::download);
         router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeGuard.options(), new BridgeGuard(owners)));
-        router.route("/v1/*").handler(ctx -> HttpError.send(ctx, 404, "not_found",
-                "no such endpoint: " + ctx.request().method() + " " + ctx.normalizedPath()));
+        router.route("/v1/*").handler(ctx -> endpoints.notAnswered(ctx, "endpoint"));
         router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
                     + "media-src 'self' blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'");
             ctx.next();
         }).handler(StaticHandler.create("dev/modaweave/app/web").setCachingEnabled(false).setDirectoryListing(false));
-        router.route().last().handler(ctx -> HttpError.send(ctx, 404, "not_found",
-                "no such resource: " + ctx.request().method() + " " + ctx.normalizedPath()));
+        router.route().last().handler(ctx -> endpoints.notAnswered(ctx, "resource"));
         router.route().failureHandler(HttpError::handleFailure);
         return router;
     }

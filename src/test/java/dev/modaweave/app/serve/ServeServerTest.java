@@ -206,6 +206,30 @@ class ServeServerTest {
         }
     }
 
+    static HttpResponse<byte[]> request(String method, String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
+    void a_known_route_asked_with_another_method_answers_405_with_the_allowed_ones_and_unknown_routes_stay_404() throws Exception {
+        record Case(String method, String path, String allow) {
+        }
+        for (Case c : List.of(new Case("GET", "/v1/turns", "POST"), new Case("DELETE", "/v1/tools", "GET"),
+                new Case("PUT", "/v1/artifacts", "POST"), new Case("DELETE", "/v1/artifacts/art_aaaaaaaaaaaaaaaaaaaaaaaaaa", "GET, HEAD"),
+                new Case("POST", "/v1/artifacts/art_aaaaaaaaaaaaaaaaaaaaaaaaaa/meta", "GET"),
+                new Case("GET", "/v1/sessions/s1/cancel", "POST"), new Case("POST", "/health", "GET"),
+                new Case("POST", "/ready", "GET"), new Case("PUT", "/metrics", "GET"))) {
+            HttpResponse<byte[]> response = request(c.method(), c.path());
+            assertError(response, 405, "method_not_allowed");
+            assertThat(response.headers().firstValue("Allow")).as(c.method() + " " + c.path()).hasValue(c.allow());
+        }
+        for (String path : List.of("/v1/nothing-here", "/v1/artifacts/a/b/c", "/v1/sessions/s1", "/nothing-here")) {
+            HttpResponse<byte[]> response = request("POST", path);
+            assertError(response, 404, "not_found");
+            assertThat(response.headers().firstValue("Allow")).as(path).isEmpty();
+        }
+    }
+
     @Test
     void tools_health_readiness_and_metrics_describe_the_node() throws Exception {
         JsonArray tools = json(get("/v1/tools")).getJsonArray("tools");
