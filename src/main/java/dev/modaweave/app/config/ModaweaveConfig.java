@@ -105,13 +105,15 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
      * @param port         port (default 8080)
      * @param tokenEnv     environment variable holding the bearer token; none means no authentication
      * @param maxBodyBytes largest request body, uploads included (default 64 MiB)
+     * @param drainTimeout how long a shutdown lets running turns finish before it cancels them (default 30 s)
      */
-    public record Server(String host, int port, String tokenEnv, long maxBodyBytes) {
-        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20);
+    public record Server(String host, int port, String tokenEnv, long maxBodyBytes, Duration drainTimeout) {
+        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20, Duration.ofSeconds(30));
 
         @JsonCreator
         static Server of(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
-                         @JsonProperty("tokenEnv") String tokenEnv, @JsonProperty("maxBodyBytes") Long maxBodyBytes) {
+                         @JsonProperty("tokenEnv") String tokenEnv, @JsonProperty("maxBodyBytes") Long maxBodyBytes,
+                         @JsonProperty("drainTimeout") String drainTimeout) {
             int p = or(port, DEFAULTS.port);
             if (p < 0 || p > 65535) {
                 throw new ConfigException("server.port is " + p + "; use 0 (any free port) to 65535");
@@ -119,7 +121,8 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
             if (tokenEnv != null && !tokenEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw new ConfigException("server.tokenEnv must name an environment variable (letters, digits, '_'), not hold the token itself");
             }
-            return new Server(host == null ? DEFAULTS.host : host, p, tokenEnv, maxBodyBytes == null ? DEFAULTS.maxBodyBytes : maxBodyBytes);
+            return new Server(host == null ? DEFAULTS.host : host, p, tokenEnv, maxBodyBytes == null ? DEFAULTS.maxBodyBytes : maxBodyBytes,
+                    drainTimeout == null ? DEFAULTS.drainTimeout : Durations.parse("server.drainTimeout", drainTimeout));
         }
     }
 
