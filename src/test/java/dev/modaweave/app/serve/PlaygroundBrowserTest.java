@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The web playground end to end in headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}), driven by Selenium without Selenium Manager: a message with two
  * meta-responses shows its text, a loaded image and an audio player; an uploaded image goes out with
- * the next message. Saves a screenshot to {@code target/playground.png}. Skipped where Chromium or
+ * the next message; a video call shows a {@code <video>} player whose clip loads (metadata, duration,
+ * frame size). Saves a screenshot to {@code target/playground.png}. Skipped where Chromium or
  * its driver is not installed.
  */
 @Timeout(300)
@@ -91,6 +92,23 @@ class PlaygroundBrowserTest {
                 assertThat(userImages).hasSize(1);
                 wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
                         "return [...document.images].every(i => i.complete && i.naturalWidth > 0)")));
+
+                send(driver, wait, "A short clip: <meta>{\"id\":\"vid1\",\"task\":\"text-to-video\",\"args\":"
+                        + "{\"prompt\":\"clouds drifting over hills\",\"frames\":12,\"fps\":12,\"width\":160,\"height\":120}}</meta>");
+                wait.until(d -> d.findElements(By.cssSelector(".msg.assistant[data-turn=done]")).size() == 3);
+                WebElement clip = driver.findElements(By.cssSelector(".msg.assistant")).get(2);
+                WebElement video = clip.findElement(By.cssSelector("video[controls]"));
+                assertThat(video.getAttribute("src")).contains("/v1/artifacts/art_");
+                wait.until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "const v = arguments[0]; if (v.error) throw new Error('video error ' + v.error.code + ': ' + v.error.message);"
+                                + " return v.readyState >= 1 && isFinite(v.duration) && v.duration > 0 && v.videoWidth > 0", video)));
+                assertThat(((Number) ((JavascriptExecutor) driver).executeScript("return arguments[0].videoWidth", video)).intValue())
+                        .isEqualTo(160);
+                HttpResponse<byte[]> bytes = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(video.getAttribute("src")))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(bytes.statusCode()).isEqualTo(200);
+                assertThat(bytes.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("video/"));
+                assertThat(bytes.body()).isNotEmpty();
 
             } finally {
                 driver.quit();
