@@ -18,7 +18,6 @@ import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Stable Diffusion through the AUTOMATIC1111 / Forge web UI API: {@code /sdapi/v1/txt2img} for
@@ -56,18 +55,9 @@ public final class Automatic1111Tool implements GeneratorTool {
                     .number("strength", "how much to change the image: 0 keeps it, 1 replaces it", 0, 1);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa").put("strength", 0.6);
         }
-        return ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(config.edits() ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
-                .outputModality(Modality.IMAGE)
-                .argumentsSchema(schema.build())
-                .description(config.edits()
-                        ? "Edits an image following a prompt with Stable Diffusion img2img (AUTOMATIC1111); strength sets how much changes."
-                        : "Generates an image from a text prompt with Stable Diffusion (AUTOMATIC1111).")
-                .example(example)
-                .capacity(config.http().capacity())
-                .build();
+        return ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example, config.edits()
+                ? "Edits an image following a prompt with Stable Diffusion img2img (AUTOMATIC1111); strength sets how much changes."
+                : "Generates an image from a text prompt with Stable Diffusion (AUTOMATIC1111).");
     }
 
     /** The settings this tool was made with. */
@@ -82,9 +72,7 @@ public final class Automatic1111Tool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         long seed = support.seed(request);
         ObjectNode body = Json.object()
                 .put("prompt", request.text("prompt", ""))

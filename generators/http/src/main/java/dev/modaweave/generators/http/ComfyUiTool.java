@@ -91,17 +91,9 @@ public final class ComfyUiTool implements GeneratorTool {
         if (used.contains("strength")) {
             schema.number("strength", "how much to change the input: 0 keeps it, 1 replaces it", 0, 1);
         }
-        return ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(used.contains("image") ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
-                .outputModality(config.output())
-                .argumentsSchema(schema.build())
-                .description("Generates " + config.output().wireName() + " from a prompt with a ComfyUI workflow"
-                        + (used.contains("image") ? " that starts from an input image." : "."))
-                .example(example)
-                .capacity(config.http().capacity())
-                .build();
+        return ToolSupport.describe(config.http(), used.contains("image"), config.output(), schema, example,
+                "Generates " + config.output().wireName() + " from a prompt with a ComfyUI workflow"
+                        + (used.contains("image") ? " that starts from an input image." : "."));
     }
 
     /** The settings this tool was made with. */
@@ -116,9 +108,7 @@ public final class ComfyUiTool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         long seed = support.seed(request);
         Map<String, JsonNode> values = new HashMap<>();
         values.put("prompt", TextNode.valueOf(request.text("prompt", "")));

@@ -20,7 +20,6 @@ import dev.modaweave.tools.ToolDescriptor;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Images from an OpenAI-compatible API: {@code POST /v1/images/generations}, or
@@ -47,18 +46,9 @@ public final class OpenAiImagesTool implements GeneratorTool {
             schema.artifact("image", Modality.IMAGE, "the image to edit", true);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa");
         }
-        return ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(config.edits() ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
-                .outputModality(Modality.IMAGE)
-                .argumentsSchema(schema.build())
-                .description(config.edits()
-                        ? "Edits an image following a prompt with model " + config.model() + " (OpenAI-compatible images API)."
-                        : "Generates an image from a prompt with model " + config.model() + " (OpenAI-compatible images API).")
-                .example(example)
-                .capacity(config.http().capacity())
-                .build();
+        return ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example, config.edits()
+                ? "Edits an image following a prompt with model " + config.model() + " (OpenAI-compatible images API)."
+                : "Generates an image from a prompt with model " + config.model() + " (OpenAI-compatible images API).");
     }
 
     /** The settings this tool was made with. */
@@ -73,9 +63,7 @@ public final class OpenAiImagesTool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         String prompt = request.text("prompt", "");
         progress.progress(0, "sent to " + config.model());
         JsonNode answer;

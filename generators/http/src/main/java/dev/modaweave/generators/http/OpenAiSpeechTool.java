@@ -26,20 +26,12 @@ public final class OpenAiSpeechTool implements GeneratorTool {
     public OpenAiSpeechTool(OpenAiSpeechConfig config) {
         this.config = config;
         this.client = new BackendClient("OpenAI speech", config.http(), BackendClient.Auth.BEARER);
-        this.support = new ToolSupport(ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(Modality.TEXT)
-                .outputModality(Modality.AUDIO)
-                .argumentsSchema(Schemas.object()
+        this.support = new ToolSupport(ToolSupport.describe(config.http(), false, Modality.AUDIO, Schemas.object()
                         .text("text", "the words to speak", 4096, true)
                         .text("voice", "voice name; the configured one when absent", 64, false)
-                        .number("speed", "speaking rate, 1 is normal", 0.25, 4)
-                        .build())
-                .description("Speaks a text aloud with model " + config.model() + " (OpenAI-compatible speech API).")
-                .example(Json.object().put("text", "Welcome back! Here is the picture you asked for."))
-                .capacity(config.http().capacity())
-                .build());
+                        .number("speed", "speaking rate, 1 is normal", 0.25, 4),
+                Json.object().put("text", "Welcome back! Here is the picture you asked for."),
+                "Speaks a text aloud with model " + config.model() + " (OpenAI-compatible speech API)."));
     }
 
     /** The settings this tool was made with. */
@@ -54,9 +46,7 @@ public final class OpenAiSpeechTool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         ObjectNode body = Json.object()
                 .put("model", config.model())
                 .put("input", request.text("text", ""))

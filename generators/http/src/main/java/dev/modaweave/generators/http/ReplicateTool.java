@@ -25,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,16 +53,8 @@ public final class ReplicateTool implements GeneratorTool {
             schema.artifact("image", Modality.IMAGE, "the image the model starts from", true);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa");
         }
-        this.support = new ToolSupport(ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(config.takesImage() ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
-                .outputModality(config.output())
-                .argumentsSchema(schema.build())
-                .description("Generates " + config.output().wireName() + " with the Replicate model " + config.model() + ".")
-                .example(example)
-                .capacity(config.http().capacity())
-                .build());
+        this.support = new ToolSupport(ToolSupport.describe(config.http(), config.takesImage(), config.output(), schema, example,
+                "Generates " + config.output().wireName() + " with the Replicate model " + config.model() + "."));
     }
 
     /** The settings this tool was made with. */
@@ -78,9 +69,7 @@ public final class ReplicateTool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         long seed = support.seed(request);
         ObjectNode input = config.input();
         input.put(config.promptInput(), request.text("prompt", ""));

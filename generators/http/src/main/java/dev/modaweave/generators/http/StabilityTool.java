@@ -19,7 +19,6 @@ import dev.modaweave.tools.ToolDescriptor;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Images from the Stability AI v2beta API: a multipart {@code POST
@@ -46,17 +45,9 @@ public final class StabilityTool implements GeneratorTool {
                     .number("strength", "how much to change the image: 0 keeps it, 1 replaces it", 0, 1);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa").put("strength", 0.6);
         }
-        this.support = new ToolSupport(ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
-                .inputModalities(config.edits() ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
-                .outputModality(Modality.IMAGE)
-                .argumentsSchema(schema.build())
-                .description((config.edits() ? "Edits an image following a prompt" : "Generates an image from a prompt")
-                        + " with Stability AI (stable-image " + config.service() + ").")
-                .example(example)
-                .capacity(config.http().capacity())
-                .build());
+        this.support = new ToolSupport(ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example,
+                (config.edits() ? "Edits an image following a prompt" : "Generates an image from a prompt")
+                        + " with Stability AI (stable-image " + config.service() + ")."));
     }
 
     /** The settings this tool was made with. */
@@ -71,9 +62,7 @@ public final class StabilityTool implements GeneratorTool {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        request.cancellation().throwIfCancelled();
-        support.validate(request);
-        Call call = client.start(request.cancellation());
+        Call call = support.begin(request, client);
         long seed = support.seed(request);
         Multipart form = new Multipart()
                 .field("prompt", request.text("prompt", ""))

@@ -1,9 +1,12 @@
 package dev.modaweave.generators.http.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.generators.http.HttpToolSettings;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.InvalidArgumentsException;
+import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ToolDescriptor;
 
 import javax.imageio.ImageIO;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** What every HTTP tool does around its backend call: argument checks, inputs, seeds, image sizes. */
@@ -29,6 +33,36 @@ public final class ToolSupport {
 
     public ToolDescriptor descriptor() {
         return descriptor;
+    }
+
+    /**
+     * A descriptor as every HTTP tool builds it: name, task and capacity from its settings; text in,
+     * plus an image when {@code takesImage}.
+     */
+    public static ToolDescriptor describe(HttpToolSettings http, boolean takesImage, Modality output, Schemas schema,
+                                          ObjectNode example, String description) {
+        return ToolDescriptor.builder()
+                .name(http.name())
+                .task(http.task())
+                .inputModalities(takesImage ? Set.of(Modality.TEXT, Modality.IMAGE) : Set.of(Modality.TEXT))
+                .outputModality(output)
+                .argumentsSchema(schema.build())
+                .description(description)
+                .example(example)
+                .capacity(http.capacity())
+                .build();
+    }
+
+    /**
+     * What every call starts with: stop if already cancelled, check the arguments, then open a call on
+     * {@code client} that ends when the request is cancelled.
+     *
+     * @throws InvalidArgumentsException naming the tool and every violation
+     */
+    public Call begin(GenerationRequest request, BackendClient client) {
+        request.cancellation().throwIfCancelled();
+        validate(request);
+        return client.start(request.cancellation());
     }
 
     /** @throws InvalidArgumentsException naming the tool and every violation */
