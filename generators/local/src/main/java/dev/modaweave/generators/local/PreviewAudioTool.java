@@ -3,7 +3,7 @@ package dev.modaweave.generators.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.media.Media;
 import dev.modaweave.generators.local.internal.PromptSeed;
-import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
@@ -15,6 +15,7 @@ import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -37,33 +38,22 @@ public final class PreviewAudioTool implements GeneratorTool {
                "durationSeconds":{"type":"number","minimum":0.5,"maximum":30,"default":4},
                "seed":{"type":"integer","minimum":0,"maximum":2147483647}}}""");
 
-    private final ToolDescriptor descriptor = ToolDescriptor.builder()
-            .name(NAME)
-            .task(Tasks.TEXT_TO_AUDIO)
-            .inputModalities(Modality.TEXT)
-            .outputModality(Modality.AUDIO)
-            .argumentsSchema(SCHEMA)
-            .description("Offline preview of text-to-audio: a deterministic WAV of tones and noise derived "
-                    + "from the prompt's words. Not a real audio model.")
-            .example((ObjectNode) Json.parse("{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":4}"))
-            .capacity(4)
-            .preview(true)
-            .build();
-    private final ArgumentsSchema schema = ArgumentsSchema.compile(NAME, SCHEMA);
+    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.TEXT_TO_AUDIO, Set.of(Modality.TEXT), Modality.AUDIO, SCHEMA,
+            "Offline preview of text-to-audio: a deterministic WAV of tones and noise derived "
+                    + "from the prompt's words. Not a real audio model.",
+            "{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":4}", 4);
 
     @Override
     public ToolDescriptor descriptor() {
-        return descriptor;
+        return support.descriptor();
     }
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        schema.requireValid(request.arguments());
-        request.cancellation().throwIfCancelled();
-        ObjectNode args = request.arguments();
+        ObjectNode args = support.begin(request);
         String prompt = args.get("prompt").asText();
         double seconds = args.path("durationSeconds").asDouble(4);
-        long seed = args.path("seed").asLong(0);
+        long seed = PreviewSupport.seed(args);
         float[] samples = new float[(int) Math.round(seconds * SAMPLE_RATE)];
         List<String> words = PromptSeed.words(prompt);
         SplittableRandom random = PromptSeed.random(prompt, seed);

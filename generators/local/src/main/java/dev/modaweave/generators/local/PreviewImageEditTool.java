@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PromptSeed;
+import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
@@ -27,6 +28,7 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -57,34 +59,22 @@ public final class PreviewImageEditTool implements GeneratorTool {
                 ArgumentsSchema.artifactProperty(Modality.IMAGE, "the image to edit"));
     }
 
-    private final ToolDescriptor descriptor = ToolDescriptor.builder()
-            .name(NAME)
-            .task(Tasks.IMAGE_EDIT)
-            .inputModalities(Modality.IMAGE, Modality.TEXT)
-            .outputModality(Modality.IMAGE)
-            .argumentsSchema(SCHEMA)
-            .description("Offline preview of image editing: applies a visible, deterministic transformation "
-                    + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.")
-            .example((ObjectNode) Json.parse(
-                    "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}"))
-            .capacity(4)
-            .preview(true)
-            .build();
-    private final ArgumentsSchema schema = ArgumentsSchema.compile(NAME, SCHEMA);
+    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.IMAGE_EDIT, Set.of(Modality.IMAGE, Modality.TEXT), Modality.IMAGE,
+            SCHEMA, "Offline preview of image editing: applies a visible, deterministic transformation "
+                    + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.",
+            "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}", 4);
 
     @Override
     public ToolDescriptor descriptor() {
-        return descriptor;
+        return support.descriptor();
     }
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        schema.requireValid(request.arguments());
-        request.cancellation().throwIfCancelled();
-        ObjectNode args = request.arguments();
+        ObjectNode args = support.begin(request);
         String prompt = args.get("prompt").asText();
         double strength = args.path("strength").asDouble(0.6);
-        long seed = args.path("seed").asLong(0);
+        long seed = PreviewSupport.seed(args);
         GenerationRequest.InputArtifact input = request.inputs().get("image");
         if (input == null) {
             throw new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: the input artifact for 'image' ("

@@ -3,7 +3,7 @@ package dev.modaweave.generators.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
-import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
@@ -14,6 +14,7 @@ import dev.modaweave.tools.Tasks;
 import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code preview-image}: a deterministic PNG whose colours, shapes and caption come from the
@@ -32,33 +33,22 @@ public final class PreviewImageTool implements GeneratorTool {
                "height":{"type":"integer","minimum":64,"maximum":1024,"default":512},
                "seed":{"type":"integer","minimum":0,"maximum":2147483647,"description":"varies the picture for the same prompt"}}}""");
 
-    private final ToolDescriptor descriptor = ToolDescriptor.builder()
-            .name(NAME)
-            .task(Tasks.TEXT_TO_IMAGE)
-            .inputModalities(Modality.TEXT)
-            .outputModality(Modality.IMAGE)
-            .argumentsSchema(SCHEMA)
-            .description("Offline preview of text-to-image: a deterministic PNG of shapes and colours taken "
-                    + "from the prompt, captioned with it. Not a real image model.")
-            .example((ObjectNode) Json.parse("{\"prompt\":\"a red fox in the snow\",\"width\":512,\"height\":512}"))
-            .capacity(4)
-            .preview(true)
-            .build();
-    private final ArgumentsSchema schema = ArgumentsSchema.compile(NAME, SCHEMA);
+    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.TEXT_TO_IMAGE, Set.of(Modality.TEXT), Modality.IMAGE, SCHEMA,
+            "Offline preview of text-to-image: a deterministic PNG of shapes and colours taken "
+                    + "from the prompt, captioned with it. Not a real image model.",
+            "{\"prompt\":\"a red fox in the snow\",\"width\":512,\"height\":512}", 4);
 
     @Override
     public ToolDescriptor descriptor() {
-        return descriptor;
+        return support.descriptor();
     }
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        schema.requireValid(request.arguments());
-        request.cancellation().throwIfCancelled();
-        ObjectNode args = request.arguments();
+        ObjectNode args = support.begin(request);
         int width = args.path("width").asInt(512);
         int height = args.path("height").asInt(512);
-        long seed = args.path("seed").asLong(0);
+        long seed = PreviewSupport.seed(args);
         byte[] png = Media.png(PreviewPainter.paint(args.get("prompt").asText(), seed, width, height, 0));
         progress.progress(1, "painted");
         return new GenerationResult(png, "image/png",

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.media.Executables;
 import dev.modaweave.generators.local.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
-import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code preview-video}: a deterministic animation of the prompt's preview scene, encoded as
@@ -47,8 +48,7 @@ public final class PreviewVideoTool implements GeneratorTool {
 
     private final Path ffmpeg;
     private final Duration timeout;
-    private final ToolDescriptor descriptor;
-    private final ArgumentsSchema schema = ArgumentsSchema.compile(NAME, SCHEMA);
+    private final PreviewSupport support;
 
     /** Uses {@code ffmpeg} from the {@code PATH} when there is one. */
     public PreviewVideoTool() {
@@ -62,18 +62,10 @@ public final class PreviewVideoTool implements GeneratorTool {
     PreviewVideoTool(Path ffmpeg, Duration timeout) {
         this.ffmpeg = ffmpeg;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.descriptor = ToolDescriptor.builder()
-                .name(NAME)
-                .task(Tasks.TEXT_TO_VIDEO)
-                .inputModalities(Modality.TEXT)
-                .outputModality(Modality.VIDEO)
-                .argumentsSchema(SCHEMA)
-                .description("Offline preview of text-to-video: a deterministic animation of shapes and colours "
-                        + "taken from the prompt (" + (ffmpeg == null ? "animated GIF" : "MP4") + "). Not a real video model.")
-                .example((ObjectNode) Json.parse("{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":24,\"fps\":12}"))
-                .capacity(2)
-                .preview(true)
-                .build();
+        this.support = PreviewSupport.of(NAME, Tasks.TEXT_TO_VIDEO, Set.of(Modality.TEXT), Modality.VIDEO, SCHEMA,
+                "Offline preview of text-to-video: a deterministic animation of shapes and colours "
+                        + "taken from the prompt (" + (ffmpeg == null ? "animated GIF" : "MP4") + "). Not a real video model.",
+                "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":24,\"fps\":12}", 2);
     }
 
     /** The ffmpeg this tool encodes with, or empty when it writes GIFs. */
@@ -83,20 +75,18 @@ public final class PreviewVideoTool implements GeneratorTool {
 
     @Override
     public ToolDescriptor descriptor() {
-        return descriptor;
+        return support.descriptor();
     }
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-        schema.requireValid(request.arguments());
-        request.cancellation().throwIfCancelled();
-        ObjectNode args = request.arguments();
+        ObjectNode args = support.begin(request);
         String prompt = args.get("prompt").asText();
         int frames = args.path("frames").asInt(24);
         int fps = args.path("fps").asInt(12);
         int width = args.path("width").asInt(320);
         int height = args.path("height").asInt(240);
-        long seed = args.path("seed").asLong(0);
+        long seed = PreviewSupport.seed(args);
         Map<String, Object> attributes = Map.of("width", width, "height", height, "frames", frames, "fps", fps,
                 "durationMs", Math.round(frames * 1000.0 / fps), "seed", seed, "preview", true);
         if (ffmpeg == null) {
