@@ -13,16 +13,11 @@ import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
 import dev.modaweave.agent.UserInput;
 import dev.modaweave.app.UsageException;
-import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.app.cluster.BenchmarkTools;
 import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.FileSystemArtifactStore;
-import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
-import dev.modaweave.tools.Modality;
-import dev.modaweave.tools.ProgressListener;
-import dev.modaweave.tools.ToolDescriptor;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
@@ -105,7 +100,7 @@ public final class BenchAgentCommand implements Callable<Integer> {
             var registry = ToolRegistry.create();
             registry.attach(vertx).await(10, TimeUnit.SECONDS);
             for (var entry : durations.entrySet()) {
-                GeneratorTool tool = new SleepingTool(entry.getKey(), entry.getValue());
+                GeneratorTool tool = BenchmarkTools.sleeping(entry.getKey(), entry.getValue());
                 registry.register(tool);
                 vertx.deployVerticle(ToolWorker.of(tool, store)).await(10, TimeUnit.SECONDS);
             }
@@ -251,40 +246,6 @@ public final class BenchAgentCommand implements Callable<Integer> {
             }, "bench-llm");
             thread.setDaemon(true);
             thread.start();
-        }
-    }
-
-    /** A tool that sleeps a fixed time and returns a tiny valid PNG (or WAV/MP4 header) for its task. */
-    static final class SleepingTool implements GeneratorTool {
-        private final ToolDescriptor descriptor;
-        private final int millis;
-
-        SleepingTool(String task, int millis) {
-            var schema = Json.object().put("type", "object");
-            var props = schema.putObject("properties");
-            props.putObject("prompt").put("type", "string");
-            if (task.equals("image-edit")) {
-                props.set("image", ArgumentsSchema.artifactProperty(Modality.IMAGE, "the image to edit"));
-            }
-            this.descriptor = ToolDescriptor.builder().name("bench-" + task).task(task).outputModality(Modality.IMAGE)
-                    .argumentsSchema(schema).description("benchmark tool: sleeps " + millis + " ms").capacity(4).build();
-            this.millis = millis;
-        }
-
-        @Override
-        public ToolDescriptor descriptor() {
-            return descriptor;
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-            try {
-                Thread.sleep(millis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            request.cancellation().throwIfCancelled();
-            return GenerationResult.of(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D}, "image/png");
         }
     }
 }
