@@ -210,20 +210,38 @@ class ServeLifecycleTest {
         return List.of("turn_done", "turn_failed").contains(event.getString("type"));
     }
 
-    @Test
-    void closing_lets_running_bridge_and_http_turns_finish_and_refuses_late_turns_over_both(@TempDir Path store) throws Exception {
-        SlowTool slow = new SlowTool(2);
-        ServeServer server = ServeServer.start(ServeOptions.local(0, store).withDrainTimeout(Duration.ofMinutes(2)),
-                AgentRuntime.builder().tools(List.of(slow.tool)));
-        int port = server.port();
-        BridgeClient bridge = BridgeClient.connect(port);
-        try {
+    /** A server over a {@link SlowTool} with one turn in it over the bridge ({@code bridge-a}) and one over HTTP ({@code http-a}). */
+    private final class TwoSlowTurns implements AutoCloseable {
+        final SlowTool slow = new SlowTool(2);
+        final ServeServer server;
+        final BridgeClient bridge;
+        final CompletableFuture<HttpResponse<Stream<String>>> overHttp;
+
+        TwoSlowTurns(Path store, Duration drainTimeout) throws Exception {
+            server = ServeServer.start(ServeOptions.local(0, store).withDrainTimeout(drainTimeout), AgentRuntime.builder().tools(List.of(slow.tool)));
+            bridge = BridgeClient.connect(server.port());
             bridge.turn("bridge-a", SLOW_CALL, "r1");
             assertThat(bridge.until("r1", b -> true).get(0).getBoolean("accepted")).isTrue();
-            CompletableFuture<HttpResponse<Stream<String>>> httpRunning = httpTurn(port, "http-a", SLOW_CALL);
+            overHttp = httpTurn(server.port(), "http-a", SLOW_CALL);
             assertThat(slow.entered.await(60, TimeUnit.SECONDS)).as("both turns reached the tool").isTrue();
+        }
 
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+        @Override
+        public void close() throws Exception {
+            try {
+                bridge.close();
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    @Test
+    void closing_lets_running_bridge_and_http_turns_finish_and_refuses_late_turns_over_both(@TempDir Path store) throws Exception {
+        try (TwoSlowTurns turns = new TwoSlowTurns(store, Duration.ofMinutes(2))) {
+            int port = turns.server.port();
+            BridgeClient bridge = turns.bridge;
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(turns.server::close);
             while (new JsonObject(get(port, "/ready").body()).getJsonObject("checks").getBoolean("acceptingTurns")) {
                 Thread.onSpinWait();
             }
@@ -238,42 +256,28 @@ class ServeLifecycleTest {
             assertThat(new JsonObject(late.body()).getJsonObject("error").getString("code")).isEqualTo("shutting_down");
             assertThat(closed).as("the running turns hold the shutdown").isNotDone();
 
-            slow.release.countDown();
+            turns.slow.release.countDown();
             List<JsonObject> overBridge = bridge.until("modaweave.session.bridge-a", ServeLifecycleTest::isLast);
             assertThat(overBridge).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
-            assertThat(events(httpRunning)).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
+            assertThat(events(turns.overHttp)).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
             closed.get(60, TimeUnit.SECONDS);
-        } finally {
-            bridge.close();
-            server.close();
         }
     }
 
     @Test
     void turns_still_running_after_the_drain_timeout_are_cancelled_and_every_caller_gets_its_last_event(@TempDir Path store) throws Exception {
-        SlowTool slow = new SlowTool(2);
-        ServeServer server = ServeServer.start(ServeOptions.local(0, store).withDrainTimeout(Duration.ofMillis(300)),
-                AgentRuntime.builder().tools(List.of(slow.tool)));
-        int port = server.port();
-        BridgeClient bridge = BridgeClient.connect(port);
-        try {
-            bridge.turn("bridge-a", SLOW_CALL, "r1");
-            assertThat(bridge.until("r1", b -> true).get(0).getBoolean("accepted")).isTrue();
-            CompletableFuture<HttpResponse<Stream<String>>> httpRunning = httpTurn(port, "http-a", SLOW_CALL);
-            assertThat(slow.entered.await(60, TimeUnit.SECONDS)).as("both turns reached the tool").isTrue();
+        try (TwoSlowTurns turns = new TwoSlowTurns(store, Duration.ofMillis(300))) {
+            turns.server.close();
 
-            server.close();
-
-            for (List<JsonObject> events : List.of(bridge.until("modaweave.session.bridge-a", ServeLifecycleTest::isLast), events(httpRunning))) {
+            for (List<JsonObject> events : List.of(turns.bridge.until("modaweave.session.bridge-a", ServeLifecycleTest::isLast),
+                    events(turns.overHttp))) {
                 JsonObject last = events.get(events.size() - 1);
                 assertThat(last.getString("type")).as(events.toString()).isEqualTo("turn_failed");
                 assertThat(last.getJsonObject("error").getString("code")).isEqualTo("cancelled");
                 assertThat(last.getJsonObject("error").getString("message")).contains("shutting down");
                 assertThat(events).extracting(e -> e.getString("type")).contains("call_failed");
             }
-            assertThat(slow.cancelled.await(60, TimeUnit.SECONDS)).as("both tool calls were cancelled").isTrue();
-        } finally {
-            bridge.close();
+            assertThat(turns.slow.cancelled.await(60, TimeUnit.SECONDS)).as("both tool calls were cancelled").isTrue();
         }
     }
 }
