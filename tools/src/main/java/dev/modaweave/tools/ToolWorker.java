@@ -135,7 +135,7 @@ public final class ToolWorker extends VerticleBase {
     }
 
     private void announce() {
-        JsonObject tool = new JsonObject(Json.write(DescriptorJson.write(descriptor)));
+        JsonObject tool = Json.toJsonObject(DescriptorJson.write(descriptor));
         vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
                 .put("type", "announce")
                 .put("worker", workerId)

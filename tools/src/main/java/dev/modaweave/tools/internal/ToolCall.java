@@ -59,6 +59,7 @@ public final class ToolCall {
     private MessageConsumer<JsonObject> cancelConsumer;
     private MessageConsumer<JsonObject> clusterCancelConsumer;
     private String controlAddress;
+    private long clusterCancelTimer = -1;
     private int attempts;
     private boolean replied;
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
@@ -98,7 +99,7 @@ public final class ToolCall {
         if (rawArgs != null && !(rawArgs instanceof JsonObject)) {
             throw new IllegalArgumentException("args of job '" + jobId + "' must be a JSON object");
         }
-        ObjectNode args = rawArgs == null ? Json.object() : (ObjectNode) Json.parse(((JsonObject) rawArgs).encode());
+        ObjectNode args = rawArgs == null ? Json.object() : Json.toObjectNode((JsonObject) rawArgs);
         Object events = body.getValue("events");
         ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null,
                 body.getValue("attempt") instanceof Number n ? n.intValue() : 1, descriptor, options, workerId, vertx, context);
@@ -173,7 +174,7 @@ public final class ToolCall {
             // A cluster-wide registration costs a round trip to the cluster map per job; only calls that
             // run long enough to be worth cancelling from another node get one. Until then the
             // dispatcher cancels through the worker's control address.
-            vertx.setTimer(CLUSTER_CANCEL_DELAY_MS, t -> {
+            clusterCancelTimer = vertx.setTimer(CLUSTER_CANCEL_DELAY_MS, t -> {
                 if (!replied) {
                     clusterCancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
                             m -> cancellation.cancel(reasonOf(m.body())));
@@ -199,7 +200,7 @@ public final class ToolCall {
         cancellation.onCancel(() -> attemptCancellation.cancel(cancellation.reason()));
         long start = System.nanoTime();
         long[] generated = new long[1];
-        resilience.<Artifact>timeLimited(() -> executor.<Artifact>executeBlocking(() -> {
+        resilience.<JsonObject>timeLimited(() -> executor.<JsonObject>executeBlocking(() -> {
                     attemptCancellation.throwIfCancelled();
                     Map<String, GenerationRequest.InputArtifact> inputs = loadInputs(schema, store);
                     GenerationRequest request = new GenerationRequest(jobId, args, inputs, attemptCancellation);
@@ -207,24 +208,25 @@ public final class ToolCall {
                     generated[0] = System.nanoTime();
                     // stored on the same thread: one hand-over less between threads per call
                     Artifact artifact = store(result, schema, store);
+                    JsonObject ok = success(artifact);
                     if (!attemptCancellation.isCancelled()) {
                         // answered from this thread, at once: the less time between storing a result and
                         // telling anyone, the less is lost if this node dies in between
-                        JsonObject ok = success(artifact);
                         if (results != null) {
-                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact.id(),
+                                    ok.getJsonObject("artifact"));
                             ok.put("recorded", true);
                         }
                         answer(ok);
                     }
-                    return artifact;
+                    return ok;
                 }, false).toCompletionStage())
-                .whenComplete((artifact, error) -> context.runOnContext(v -> {
+                .whenComplete((ok, error) -> context.runOnContext(v -> {
                     long nanos = (generated[0] != 0 ? generated[0] : System.nanoTime()) - start;
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        reply(success(artifact));
+                        reply(ok);
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
@@ -312,7 +314,7 @@ public final class ToolCall {
 
     private JsonObject success(Artifact artifact) {
         return base(true).put("artifactId", artifact.id())
-                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+                .put("artifact", ArtifactJson.toJsonObject(artifact));
     }
 
     /** Sends the reply once, from any thread. */
@@ -329,6 +331,9 @@ public final class ToolCall {
         }
         replied = true;
         answer(body);
+        if (clusterCancelTimer >= 0) {
+            vertx.cancelTimer(clusterCancelTimer);
+        }
         cancelConsumer.unregister();
         if (clusterCancelConsumer != null) {
             clusterCancelConsumer.unregister();
