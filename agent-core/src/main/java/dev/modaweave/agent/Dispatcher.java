@@ -546,8 +546,10 @@ public final class Dispatcher extends VerticleBase {
                 if (job.control != null) {
                     vertx.eventBus().send(job.control, new JsonObject().put("action", "cancel")
                             .put("jobId", job.jobId).put("reason", reason));
+                } else {
+                    // no worker has acknowledged the call yet: whichever gets it, now or in a moment, cancels it
+                    vertx.eventBus().publish(EventBusAddresses.CANCEL, new JsonObject().put("jobId", job.jobId).put("reason", reason));
                 }
-                vertx.eventBus().publish(EventBusAddresses.cancel(job.jobId), new JsonObject().put("reason", reason));
             }
             releaseInFlight(job);
             stopTimers(job);

@@ -28,7 +28,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -43,7 +42,6 @@ import java.util.concurrent.TimeoutException;
 public final class ToolCall {
 
     private static final int MAX_JOB_ID = 200;
-    private static final long CLUSTER_CANCEL_DELAY_MS = 200;
 
     private final Message<JsonObject> message;
     private final String jobId;
@@ -56,10 +54,7 @@ public final class ToolCall {
     private final Context context;
     private final Cancellation cancellation = Cancellation.create();
     private final Promise<Void> done = Promise.promise();
-    private MessageConsumer<JsonObject> cancelConsumer;
-    private MessageConsumer<JsonObject> clusterCancelConsumer;
     private String controlAddress;
-    private long clusterCancelTimer = -1;
     private int attempts;
     private boolean replied;
     private final java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
@@ -81,7 +76,7 @@ public final class ToolCall {
     }
 
     /**
-     * Reads a call message and starts listening for its cancellation.
+     * Reads a call message.
      *
      * @throws IllegalArgumentException when the message is not a call
      */
@@ -101,18 +96,8 @@ public final class ToolCall {
         }
         ObjectNode args = rawArgs == null ? Json.object() : Json.toObjectNode((JsonObject) rawArgs);
         Object events = body.getValue("events");
-        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null,
+        return new ToolCall(message, jobId, args, events instanceof String s ? s : null,
                 body.getValue("attempt") instanceof Number n ? n.intValue() : 1, descriptor, options, workerId, vertx, context);
-        call.cancelConsumer = vertx.eventBus().<JsonObject>localConsumer(EventBusAddresses.cancel(jobId),
-                m -> call.cancellation.cancel(reasonOf(m.body())));
-        return call;
-    }
-
-    private static String reasonOf(Object body) {
-        if (body instanceof JsonObject o) {
-            return o.getString("reason", "cancelled by the caller");
-        }
-        return "cancelled by the caller";
     }
 
     public String jobId() {
@@ -170,17 +155,6 @@ public final class ToolCall {
             return;
         }
         publish("started", 0, "");
-        if (vertx.isClustered()) {
-            // A cluster-wide registration costs a round trip to the cluster map per job; only calls that
-            // run long enough to be worth cancelling from another node get one. Until then the
-            // dispatcher cancels through the worker's control address.
-            clusterCancelTimer = vertx.setTimer(CLUSTER_CANCEL_DELAY_MS, t -> {
-                if (!replied) {
-                    clusterCancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
-                            m -> cancellation.cancel(reasonOf(m.body())));
-                }
-            });
-        }
         attempt(tool, schema, store, resilience, executor, resilience.retryContext());
     }
 
@@ -331,13 +305,6 @@ public final class ToolCall {
         }
         replied = true;
         answer(body);
-        if (clusterCancelTimer >= 0) {
-            vertx.cancelTimer(clusterCancelTimer);
-        }
-        cancelConsumer.unregister();
-        if (clusterCancelConsumer != null) {
-            clusterCancelConsumer.unregister();
-        }
         done.tryComplete();
     }
 
