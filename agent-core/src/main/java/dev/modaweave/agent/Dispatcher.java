@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The verticle on {@link EventBusAddresses#DISPATCH} that runs the meta-responses of a turn.
@@ -140,9 +141,9 @@ public final class Dispatcher extends VerticleBase {
                 if (!(raw instanceof JsonObject c)) {
                     throw new IllegalArgumentException("every entry of calls must be an object {id, task|tool, args}");
                 }
-                JsonNode args = Json.parse(c.getJsonObject("args", new JsonObject()).encode());
+                ObjectNode args = Json.toObjectNode(c.getJsonObject("args", new JsonObject()));
                 calls.add(new MetaResponse(c.getString("id"), c.getString("task"), c.getString("tool"),
-                        (ObjectNode) args, Dialect.CANONICAL));
+                        args, Dialect.CANONICAL));
             }
         } catch (RuntimeException e) {
             message.reply(rejection(requestId, turnId, "bad_request", e.getMessage()));
@@ -234,7 +235,7 @@ public final class Dispatcher extends VerticleBase {
                 return;
             }
             job.tool = tool;
-            emit(job.turn, outcome(job, "started"));
+            emit(job.turn, () -> outcome(job, "started"));
             send(job);
         });
     }
@@ -298,8 +299,9 @@ public final class Dispatcher extends VerticleBase {
         inFlightByTool.merge(job.tool, 1, Integer::sum);
         job.countedInFlight = true;
         job.recorded = false;
+        stopTimers(job);
         // jobs that end quickly get a single record write, when they end
-        vertx.setTimer(options.recordNodeAfter().toMillis(), t -> {
+        job.recordTimer = vertx.setTimer(options.recordNodeAfter().toMillis(), t -> {
             if (!job.isDone() && token == job.token) {
                 job.recorded = true;
                 ledger.put(record(job, "running"));
@@ -308,7 +310,7 @@ public final class Dispatcher extends VerticleBase {
         long ackTimeout = job.sentAt < suspectUntil
                 ? Math.min(options.ackTimeout().toMillis(), options.resendDelay().toMillis() * 5)
                 : options.ackTimeout().toMillis();
-        vertx.setTimer(ackTimeout, t -> {
+        job.ackTimer = vertx.setTimer(ackTimeout, t -> {
             if (!job.isDone() && token == job.token && job.node == null) {
                 // every worker that receives a call answers or reports it at once: this one was lost
                 LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, ackTimeout);
@@ -319,7 +321,7 @@ public final class Dispatcher extends VerticleBase {
         });
         JsonObject request = new JsonObject()
                 .put("jobId", job.jobId)
-                .put("args", new JsonObject(Json.write(substitute(job))))
+                .put("args", Json.toJsonObject(substitute(job)))
                 .put("attempt", job.attempts)
                 .put("events", eventsAddress);
         vertx.eventBus().<JsonObject>request(EventBusAddresses.tool(job.tool), request,
@@ -327,7 +329,11 @@ public final class Dispatcher extends VerticleBase {
                 .onComplete(ar -> onReply(job, token, ar));
     }
 
+    /** The call's arguments with every {@code $ref} replaced by its artifact id; the call's own when it has none. */
     private ObjectNode substitute(Job job) {
+        if (job.call.references().isEmpty()) {
+            return job.call.args();
+        }
         ObjectNode args = job.call.args().deepCopy();
         replaceRefs(args, job.turn);
         return args;
@@ -456,11 +462,11 @@ public final class Dispatcher extends VerticleBase {
                 ledger.put(record(job, "running"));
             }
             if (type.equals("accepted")) {
-                emit(job.turn, outcome(job, "assigned").put("node", job.node));
+                emit(job.turn, () -> outcome(job, "assigned").put("node", job.node));
                 return;
             }
         }
-        emit(job.turn, outcome(job, "progress").put("fraction", event.getDouble("fraction", 0.0))
+        emit(job.turn, () -> outcome(job, "progress").put("fraction", event.getDouble("fraction", 0.0))
                 .put("message", event.getString("message", "")).put("node", event.getString("node")));
     }
 
@@ -492,6 +498,7 @@ public final class Dispatcher extends VerticleBase {
 
     private void complete(Job job, String artifactId, JsonObject artifact, boolean reused) {
         releaseInFlight(job);
+        stopTimers(job);
         job.state = "completed";
         job.artifactId = artifactId;
         job.artifact = artifact;
@@ -499,7 +506,7 @@ public final class Dispatcher extends VerticleBase {
         if (!reused && !job.recordedByWorker) {
             ledger.put(record(job, "completed"));
         }
-        emit(job.turn, outcome(job, "completed").put("reused", reused));
+        emit(job.turn, () -> outcome(job, "completed").put("reused", reused));
         for (Job d : job.dependents) {
             d.waitingOn.remove(job.call.id());
             if (d.waitingOn.isEmpty() && "pending".equals(d.state)) {
@@ -514,13 +521,14 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         releaseInFlight(job);
+        stopTimers(job);
         job.state = "failed";
         job.error = error;
         running.remove(job.jobId);
         if (job.tool != null) {
             ledger.put(record(job, "failed"));
         }
-        emit(job.turn, outcome(job, "failed"));
+        emit(job.turn, () -> outcome(job, "failed"));
         for (Job d : job.dependents) {
             fail(d, error("dependency_failed", "call '" + d.call.id() + "' needs the result of '" + job.call.id()
                     + "', which failed: " + error.getString("message"), false));
@@ -538,14 +546,17 @@ public final class Dispatcher extends VerticleBase {
                 if (job.control != null) {
                     vertx.eventBus().send(job.control, new JsonObject().put("action", "cancel")
                             .put("jobId", job.jobId).put("reason", reason));
+                } else {
+                    // no worker has acknowledged the call yet: whichever gets it, now or in a moment, cancels it
+                    vertx.eventBus().publish(EventBusAddresses.CANCEL, new JsonObject().put("jobId", job.jobId).put("reason", reason));
                 }
-                vertx.eventBus().publish(EventBusAddresses.cancel(job.jobId), new JsonObject().put("reason", reason));
             }
             releaseInFlight(job);
+            stopTimers(job);
             job.state = "cancelled";
             job.error = error("cancelled", reason, false);
             running.remove(job.jobId);
-            emit(turn, outcome(job, "cancelled"));
+            emit(turn, () -> outcome(job, "cancelled"));
             cancelled++;
             finishOne(turn);
         }
@@ -560,8 +571,7 @@ public final class Dispatcher extends VerticleBase {
         turns.remove(turn.turnId);
         JsonArray outcomes = new JsonArray();
         turn.jobs.values().forEach(j -> outcomes.add(outcome(j, j.state)));
-        JsonObject done = new JsonObject().put("type", "turn-done").put("outcomes", outcomes);
-        emit(turn, done);
+        emit(turn, () -> new JsonObject().put("type", "turn-done").put("outcomes", outcomes));
         if (turn.awaitMessage != null) {
             turn.awaitMessage.reply(new JsonObject().put("requestId", turn.requestId).put("turnId", turn.turnId)
                     .put("accepted", true).put("outcomes", outcomes));
@@ -575,17 +585,36 @@ public final class Dispatcher extends VerticleBase {
         }
     }
 
+    /**
+     * Cancels the job's record and acknowledgement timers. A timer left to fire after its job ended
+     * would keep the job, its turn and its result reachable for the whole acknowledgement timeout.
+     */
+    private void stopTimers(Job job) {
+        if (job.recordTimer >= 0) {
+            vertx.cancelTimer(job.recordTimer);
+            job.recordTimer = -1;
+        }
+        if (job.ackTimer >= 0) {
+            vertx.cancelTimer(job.ackTimer);
+            job.ackTimer = -1;
+        }
+    }
+
     private JobRecord record(Job job, String state) {
         return new JobRecord(job.jobId, state, job.tool, job.node, job.attempts, job.deadline, job.artifactId, job.artifact);
     }
 
-    private void emit(Turn turn, JsonObject event) {
-        event.put("requestId", turn.requestId).put("turnId", turn.turnId);
+    /** Sends a turn's event to its listener; the event is only built when the turn has one. */
+    private void emit(Turn turn, Supplier<JsonObject> event) {
         if (turn.events != null) {
-            vertx.eventBus().send(turn.events, event);
+            vertx.eventBus().send(turn.events, stamped(turn, event.get()));
         } else if (turn.awaitMessage == null) {
-            vertx.eventBus().publish(EventBusAddresses.turn(turn.turnId), event);
+            vertx.eventBus().publish(EventBusAddresses.turn(turn.turnId), stamped(turn, event.get()));
         }
+    }
+
+    private static JsonObject stamped(Turn turn, JsonObject event) {
+        return event.put("requestId", turn.requestId).put("turnId", turn.turnId);
     }
 
     private static JsonObject outcome(Job job, String type) {
@@ -640,6 +669,8 @@ public final class Dispatcher extends VerticleBase {
         long token;
         long sentAt;
         long deadline;
+        long recordTimer = -1;
+        long ackTimer = -1;
         boolean countedInFlight;
         boolean recorded;
         boolean recordedByWorker;

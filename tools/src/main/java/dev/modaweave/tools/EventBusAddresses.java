@@ -13,11 +13,15 @@ public final class EventBusAddresses {
     public static final String TOOL_ANNOUNCE = "modaweave.tools.announce";
     /** Published by registries asking every worker to announce its tools again. */
     public static final String TOOL_DISCOVER = "modaweave.tools.discover";
+    /**
+     * Cancellations, published: {@code {"jobId": …, "reason": …}} cancels the job on whichever node's
+     * worker runs or queues it, and a call of that job arriving later is refused as cancelled.
+     */
+    public static final String CANCEL = "modaweave.cancel";
 
     private static final String TOOL_PREFIX = "modaweave.tool.";
     private static final String SESSION_PREFIX = "modaweave.session.";
     private static final String PROGRESS_PREFIX = "modaweave.progress.";
-    private static final String CANCEL_PREFIX = "modaweave.cancel.";
     private static final String TURN_PREFIX = "modaweave.turn.";
 
     /** Point-to-point address of a tool's workers; the bus load-balances across them. */
@@ -38,11 +42,6 @@ public final class EventBusAddresses {
     /** Where the dispatcher publishes the outcome of each call of a turn, unless the request named another address. */
     public static String turn(String turnId) {
         return TURN_PREFIX + turnId;
-    }
-
-    /** Where a cancellation of one job is published. */
-    public static String cancel(String jobId) {
-        return CANCEL_PREFIX + jobId;
     }
 
     private EventBusAddresses() {

@@ -274,7 +274,7 @@ public final class ToolRegistry implements ToolCatalog {
             if (!type.equals("announce")) {
                 throw new IllegalArgumentException("unknown type '" + type + "'");
             }
-            ToolDescriptor d = DescriptorJson.read(Json.parse(message.getJsonObject("tool").encode()));
+            ToolDescriptor d = DescriptorJson.read(Json.toObjectNode(message.getJsonObject("tool")));
             long leaseNanos = message.getLong("leaseMs", 3000L) * 1_000_000L;
             synchronized (this) {
                 Entry e = entries.get(d.name());

@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -34,6 +37,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ToolWorker extends VerticleBase {
 
+    /** How long a cancellation of a job this worker does not hold is remembered: a call's time in transit, generously. */
+    private static final long REMEMBER_CANCELLATION_MS = 5_000;
+    private static final int MAX_REMEMBERED_CANCELLATIONS = 10_000;
+
     private final GeneratorTool tool;
     private final ToolDescriptor descriptor;
     private final ArgumentsSchema schema;
@@ -46,6 +53,9 @@ public final class ToolWorker extends VerticleBase {
     private MessageConsumer<JsonObject> callConsumer;
     private MessageConsumer<JsonObject> discoverConsumer;
     private MessageConsumer<JsonObject> controlConsumer;
+    private MessageConsumer<JsonObject> cancelConsumer;
+    /** Jobs cancelled before their call arrived here, with when: such a call is refused, not run. */
+    private final Map<String, Cancelled> cancelledEarly = new LinkedHashMap<>();
     private JobResults results;
     private final Map<String, ToolCall> active = new HashMap<>();
     private long announceTimer = -1;
@@ -96,8 +106,10 @@ public final class ToolWorker extends VerticleBase {
                     callConsumer = vertx.eventBus().consumer(descriptor.address(), this::onCall);
                     discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
                     controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
+                    cancelConsumer = vertx.eventBus().consumer(EventBusAddresses.CANCEL, this::onCancel);
                     announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
-                    return Future.all(callConsumer.completion(), discoverConsumer.completion(), controlConsumer.completion());
+                    return Future.all(List.of(callConsumer.completion(), discoverConsumer.completion(),
+                            controlConsumer.completion(), cancelConsumer.completion()));
                 })
                 .onSuccess(v -> announce());
     }
@@ -112,7 +124,8 @@ public final class ToolWorker extends VerticleBase {
         while ((pending = queue.poll()) != null) {
             pending.fail(new ToolUnavailableException("the worker of '" + descriptor.name() + "' is stopping; try again"));
         }
-        return Future.all(callConsumer.unregister(), discoverConsumer.unregister(), controlConsumer.unregister())
+        return Future.all(List.of(callConsumer.unregister(), discoverConsumer.unregister(), controlConsumer.unregister(),
+                        cancelConsumer.unregister()))
                 .eventually(() -> executor.close());
     }
 
@@ -134,8 +147,37 @@ public final class ToolWorker extends VerticleBase {
         }
     }
 
+    /** A cancellation published to every worker: the one holding the job cancels it, the others remember it a while. */
+    private void onCancel(Message<JsonObject> message) {
+        JsonObject body = message.body();
+        if (body == null || !(body.getValue("jobId") instanceof String jobId)) {
+            return;
+        }
+        String reason = body.getValue("reason") instanceof String r && !r.isBlank() ? r : "cancelled by the caller";
+        ToolCall call = active.get(jobId);
+        if (call != null) {
+            call.cancel(reason);
+            return;
+        }
+        // the call may still be on its way here: remember the cancellation for a while, within a bound
+        long now = System.currentTimeMillis();
+        cancelledEarly.remove(jobId);
+        cancelledEarly.put(jobId, new Cancelled(reason, now));
+        Iterator<Cancelled> oldest = cancelledEarly.values().iterator();
+        while (oldest.hasNext()) {
+            Cancelled c = oldest.next();
+            if (cancelledEarly.size() <= MAX_REMEMBERED_CANCELLATIONS && now - c.at() <= REMEMBER_CANCELLATION_MS) {
+                break;
+            }
+            oldest.remove();
+        }
+    }
+
+    private record Cancelled(String reason, long at) {
+    }
+
     private void announce() {
-        JsonObject tool = new JsonObject(Json.write(DescriptorJson.write(descriptor)));
+        JsonObject tool = Json.toJsonObject(DescriptorJson.write(descriptor));
         vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
                 .put("type", "announce")
                 .put("worker", workerId)
@@ -153,6 +195,11 @@ public final class ToolWorker extends VerticleBase {
             call = ToolCall.parse(message, descriptor, options, workerId, vertx, context);
         } catch (IllegalArgumentException e) {
             message.reply(ToolCall.errorReply(null, new InvalidArgumentsException(e.getMessage())));
+            return;
+        }
+        Cancelled cancelled = cancelledEarly.isEmpty() ? null : cancelledEarly.remove(call.jobId());
+        if (cancelled != null && System.currentTimeMillis() - cancelled.at() <= REMEMBER_CANCELLATION_MS) {
+            call.fail(new ToolCancelledException(cancelled.reason()));
             return;
         }
         ToolException refused = resilience.refusal();

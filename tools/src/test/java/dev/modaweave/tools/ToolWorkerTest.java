@@ -210,11 +210,26 @@ class ToolWorkerTest {
         Future<JsonObject> reply = call(vertx, "cancellable-tool", "job-11", prompt());
         awaitCondition(() -> tool.running() == 1);
 
-        vertx.eventBus().publish(EventBusAddresses.cancel("job-11"), new JsonObject().put("reason", "user stopped the turn"));
+        vertx.eventBus().publish(EventBusAddresses.CANCEL, new JsonObject().put("jobId", "job-11").put("reason", "user stopped the turn"));
 
         JsonObject answer = reply.await(10, TimeUnit.SECONDS);
         assertThat(answer.getJsonObject("error").getString("code")).isEqualTo("cancelled");
         assertThat(answer.getJsonObject("error").getString("message")).contains("user stopped the turn");
+        assertThat(tool.calls()).isEqualTo(1);
+    }
+
+    @Test
+    void a_call_whose_cancellation_arrived_first_is_refused_without_running(Vertx vertx) throws Exception {
+        ScriptedTool tool = ScriptedTool.succeeding("late-tool");
+        deploy(vertx, tool, fast().build());
+
+        vertx.eventBus().publish(EventBusAddresses.CANCEL, new JsonObject().put("jobId", "job-12").put("reason", "turn abandoned"));
+        JsonObject cancelled = call(vertx, "late-tool", "job-12", prompt()).await(10, TimeUnit.SECONDS);
+        JsonObject other = call(vertx, "late-tool", "job-13", prompt()).await(10, TimeUnit.SECONDS);
+
+        assertThat(cancelled.getJsonObject("error").getString("code")).isEqualTo("cancelled");
+        assertThat(cancelled.getJsonObject("error").getString("message")).contains("turn abandoned");
+        assertThat(other.getBoolean("ok")).isTrue();
         assertThat(tool.calls()).isEqualTo(1);
     }
 

@@ -31,27 +31,38 @@ public interface JobLedger {
         return Future.succeededFuture(new InMemory(100_000));
     }
 
-    /** Records in a bounded, insertion-ordered map; the oldest are forgotten first. */
+    /**
+     * Records in a bounded, insertion-ordered map; the oldest are forgotten first. Each is kept as its
+     * JSON text, the same as in the cluster map: one string a record instead of a tree of objects,
+     * which matters to the garbage collector when a busy dispatcher holds a hundred thousand of them.
+     */
     final class InMemory implements JobLedger {
-        private final Map<String, JobRecord> records;
+        private final Map<String, String> records;
 
         public InMemory(int maxRecords) {
             this.records = new LinkedHashMap<>(1024, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<String, JobRecord> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
                     return size() > maxRecords;
                 }
             };
         }
 
         @Override
-        public synchronized Future<JobRecord> get(String jobId) {
-            return Future.succeededFuture(records.get(jobId));
+        public Future<JobRecord> get(String jobId) {
+            String text;
+            synchronized (this) {
+                text = records.get(jobId);
+            }
+            return Future.succeededFuture(text == null ? null : JobRecord.fromJson(new io.vertx.core.json.JsonObject(text)));
         }
 
         @Override
-        public synchronized Future<Void> put(JobRecord record) {
-            records.put(record.jobId(), record);
+        public Future<Void> put(JobRecord record) {
+            String text = record.toJson().encode();
+            synchronized (this) {
+                records.put(record.jobId(), text);
+            }
             return Future.succeededFuture();
         }
     }

@@ -112,6 +112,30 @@ class ClusteredDispatchTest {
     }
 
     @Test
+    void a_cancellation_published_on_another_node_stops_a_job_that_has_just_started() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        Node a = startNode(portA, members);
+        Node b = startNode(portB, members);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        ScriptedTool painter = ScriptedTool.blocking("slow-painter", 1, never);
+        b.vertx().deployVerticle(ToolWorker.of(painter, FileSystemArtifactStore.open(dir),
+                ToolWorker.Options.builder().nodeId(b.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
+
+        CompletableFuture<JsonObject> reply = a.vertx().eventBus().<JsonObject>request(EventBusAddresses.tool("slow-painter"),
+                        new JsonObject().put("jobId", "x1:img").put("args", new JsonObject().put("prompt", "a fox")),
+                        new DeliveryOptions().setSendTimeout(30_000))
+                .map(m -> m.body()).toCompletionStage().toCompletableFuture();
+        awaitCondition(() -> painter.running() == 1);
+        a.vertx().eventBus().publish(EventBusAddresses.CANCEL, new JsonObject().put("jobId", "x1:img").put("reason", "stopped from node a"));
+
+        JsonObject answer = reply.get(20, TimeUnit.SECONDS);
+        assertThat(answer.getJsonObject("error").getString("code")).isEqualTo("cancelled");
+        assertThat(answer.getJsonObject("error").getString("message")).contains("stopped from node a");
+    }
+
+    @Test
     void a_job_on_a_worker_killed_with_sigkill_is_completed_by_another_worker() throws Exception {
         int portA = freePort();
         int portB = freePort();

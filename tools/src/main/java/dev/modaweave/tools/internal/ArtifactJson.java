@@ -35,6 +35,11 @@ public final class ArtifactJson {
                 Instant.parse(n.path("created").asText()));
     }
 
+    /** The same JSON as {@link #write}, as a Vert.x object for the bus. */
+    public static io.vertx.core.json.JsonObject toJsonObject(Artifact a) {
+        return Json.toJsonObject(write(a));
+    }
+
     public static ObjectNode write(Artifact a) {
         ObjectNode o = Json.object();
         o.put("id", a.id());

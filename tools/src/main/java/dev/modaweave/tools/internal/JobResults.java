@@ -1,7 +1,6 @@
 package dev.modaweave.tools.internal;
 
 import dev.modaweave.tools.Artifact;
-import dev.modaweave.tools.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -46,12 +45,16 @@ public final class JobResults {
         });
     }
 
-    /** Writes the completed record of a job, in the dispatcher's record format. */
-    public Future<Void> record(String jobId, String tool, String node, int attempts, Artifact artifact) {
+    /**
+     * Writes the completed record of a job, in the dispatcher's record format.
+     *
+     * @param artifact the artifact's metadata as {@link ArtifactJson} writes it
+     */
+    public Future<Void> record(String jobId, String tool, String node, int attempts, String artifactId, JsonObject artifact) {
         JsonObject record = new JsonObject()
                 .put("jobId", jobId).put("state", "completed").put("tool", tool).put("node", node)
-                .put("attempts", attempts).put("deadline", 0L).put("artifactId", artifact.id())
-                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+                .put("attempts", attempts).put("deadline", 0L).put("artifactId", artifactId)
+                .put("artifact", artifact);
         return map.put(jobId, record.encode(), RETENTION_MS);
     }
 }

@@ -28,7 +28,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -43,7 +42,6 @@ import java.util.concurrent.TimeoutException;
 public final class ToolCall {
 
     private static final int MAX_JOB_ID = 200;
-    private static final long CLUSTER_CANCEL_DELAY_MS = 200;
 
     private final Message<JsonObject> message;
     private final String jobId;
@@ -56,8 +54,6 @@ public final class ToolCall {
     private final Context context;
     private final Cancellation cancellation = Cancellation.create();
     private final Promise<Void> done = Promise.promise();
-    private MessageConsumer<JsonObject> cancelConsumer;
-    private MessageConsumer<JsonObject> clusterCancelConsumer;
     private String controlAddress;
     private int attempts;
     private boolean replied;
@@ -80,7 +76,7 @@ public final class ToolCall {
     }
 
     /**
-     * Reads a call message and starts listening for its cancellation.
+     * Reads a call message.
      *
      * @throws IllegalArgumentException when the message is not a call
      */
@@ -98,20 +94,10 @@ public final class ToolCall {
         if (rawArgs != null && !(rawArgs instanceof JsonObject)) {
             throw new IllegalArgumentException("args of job '" + jobId + "' must be a JSON object");
         }
-        ObjectNode args = rawArgs == null ? Json.object() : (ObjectNode) Json.parse(((JsonObject) rawArgs).encode());
+        ObjectNode args = rawArgs == null ? Json.object() : Json.toObjectNode((JsonObject) rawArgs);
         Object events = body.getValue("events");
-        ToolCall call = new ToolCall(message, jobId, args, events instanceof String s ? s : null,
+        return new ToolCall(message, jobId, args, events instanceof String s ? s : null,
                 body.getValue("attempt") instanceof Number n ? n.intValue() : 1, descriptor, options, workerId, vertx, context);
-        call.cancelConsumer = vertx.eventBus().<JsonObject>localConsumer(EventBusAddresses.cancel(jobId),
-                m -> call.cancellation.cancel(reasonOf(m.body())));
-        return call;
-    }
-
-    private static String reasonOf(Object body) {
-        if (body instanceof JsonObject o) {
-            return o.getString("reason", "cancelled by the caller");
-        }
-        return "cancelled by the caller";
     }
 
     public String jobId() {
@@ -169,17 +155,6 @@ public final class ToolCall {
             return;
         }
         publish("started", 0, "");
-        if (vertx.isClustered()) {
-            // A cluster-wide registration costs a round trip to the cluster map per job; only calls that
-            // run long enough to be worth cancelling from another node get one. Until then the
-            // dispatcher cancels through the worker's control address.
-            vertx.setTimer(CLUSTER_CANCEL_DELAY_MS, t -> {
-                if (!replied) {
-                    clusterCancelConsumer = vertx.eventBus().<JsonObject>consumer(EventBusAddresses.cancel(jobId),
-                            m -> cancellation.cancel(reasonOf(m.body())));
-                }
-            });
-        }
         attempt(tool, schema, store, resilience, executor, resilience.retryContext());
     }
 
@@ -199,7 +174,7 @@ public final class ToolCall {
         cancellation.onCancel(() -> attemptCancellation.cancel(cancellation.reason()));
         long start = System.nanoTime();
         long[] generated = new long[1];
-        resilience.<Artifact>timeLimited(() -> executor.<Artifact>executeBlocking(() -> {
+        resilience.<JsonObject>timeLimited(() -> executor.<JsonObject>executeBlocking(() -> {
                     attemptCancellation.throwIfCancelled();
                     Map<String, GenerationRequest.InputArtifact> inputs = loadInputs(schema, store);
                     GenerationRequest request = new GenerationRequest(jobId, args, inputs, attemptCancellation);
@@ -207,24 +182,25 @@ public final class ToolCall {
                     generated[0] = System.nanoTime();
                     // stored on the same thread: one hand-over less between threads per call
                     Artifact artifact = store(result, schema, store);
+                    JsonObject ok = success(artifact);
                     if (!attemptCancellation.isCancelled()) {
                         // answered from this thread, at once: the less time between storing a result and
                         // telling anyone, the less is lost if this node dies in between
-                        JsonObject ok = success(artifact);
                         if (results != null) {
-                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact);
+                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact.id(),
+                                    ok.getJsonObject("artifact"));
                             ok.put("recorded", true);
                         }
                         answer(ok);
                     }
-                    return artifact;
+                    return ok;
                 }, false).toCompletionStage())
-                .whenComplete((artifact, error) -> context.runOnContext(v -> {
+                .whenComplete((ok, error) -> context.runOnContext(v -> {
                     long nanos = (generated[0] != 0 ? generated[0] : System.nanoTime()) - start;
                     if (error == null) {
                         resilience.onSuccess(nanos);
                         retry.onComplete();
-                        reply(success(artifact));
+                        reply(ok);
                         return;
                     }
                     if (generated[0] != 0 && !(unwrap(error) instanceof TimeoutException)) {
@@ -312,7 +288,7 @@ public final class ToolCall {
 
     private JsonObject success(Artifact artifact) {
         return base(true).put("artifactId", artifact.id())
-                .put("artifact", new JsonObject(Json.write(ArtifactJson.write(artifact))));
+                .put("artifact", ArtifactJson.toJsonObject(artifact));
     }
 
     /** Sends the reply once, from any thread. */
@@ -329,10 +305,6 @@ public final class ToolCall {
         }
         replied = true;
         answer(body);
-        cancelConsumer.unregister();
-        if (clusterCancelConsumer != null) {
-            clusterCancelConsumer.unregister();
-        }
         done.tryComplete();
     }
 

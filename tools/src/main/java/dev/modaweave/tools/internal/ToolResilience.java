@@ -19,8 +19,8 @@ import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -31,12 +31,22 @@ import java.util.function.Supplier;
  */
 public final class ToolResilience {
 
-    /** One daemon thread that fires the time limits of every worker in the process. */
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "modaweave-tool-time-limiter");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One daemon thread that fires the time limits of every worker in the process. A call that ends in
+     * time cancels its time limit, and a cancelled limit leaves the queue at once: otherwise every call
+     * of the last {@code timeout} (a minute by default) would stay reachable through its limit.
+     */
+    private static final ScheduledExecutorService TIMER = timer();
+
+    private static ScheduledExecutorService timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "modaweave-tool-time-limiter");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
 
     private final String toolName;
     private final CircuitBreaker breaker;
