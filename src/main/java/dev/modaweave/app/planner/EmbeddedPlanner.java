@@ -14,6 +14,7 @@ import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
 import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.internal.CaptionText;
+import dev.modaweave.datasets.internal.MiniLmEncoder;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Tasks;
 
@@ -57,12 +58,13 @@ public final class EmbeddedPlanner implements StreamingChatModel {
     private static volatile EmbeddedPlanner shared;
 
     private final PlannerModel model;
-    private final SentenceEmbedder embedder;
-    private final Object embedLock = new Object();
+    private final MiniLmEncoder embedder;
+    private final MiniLmFeatures features;
 
-    private EmbeddedPlanner(PlannerModel model, SentenceEmbedder embedder) {
+    private EmbeddedPlanner(PlannerModel model, MiniLmEncoder embedder) {
         this.model = model;
         this.embedder = embedder;
+        this.features = new MiniLmFeatures(embedder);
     }
 
     /**
@@ -81,7 +83,7 @@ public final class EmbeddedPlanner implements StreamingChatModel {
                             throw new IllegalStateException("the planner model " + PlannerModel.RESOURCE
                                     + " is not on the class path; train one with: modaweave planner train --data DIR");
                         }
-                        p = new EmbeddedPlanner(PlannerModel.load(in, PlannerModel.RESOURCE), SentenceEmbedder.miniLm());
+                        p = new EmbeddedPlanner(PlannerModel.load(in, PlannerModel.RESOURCE), MiniLmEncoder.shared());
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot read " + PlannerModel.RESOURCE, e);
                     }
@@ -99,7 +101,7 @@ public final class EmbeddedPlanner implements StreamingChatModel {
      */
     public static EmbeddedPlanner load(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            return new EmbeddedPlanner(PlannerModel.load(in, file.toString()), SentenceEmbedder.miniLm());
+            return new EmbeddedPlanner(PlannerModel.load(in, file.toString()), MiniLmEncoder.shared());
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the planner model " + file + ": " + e.getMessage(), e);
         }
@@ -160,9 +162,10 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         List<String> markers = input.markers();
         List<String> words = new ArrayList<>(markers);
         tokens.forEach(t -> words.add(t.lower()));
-        PlannerModel.Output out = model.predict(words, new float[0]);
+        MiniLmFeatures.Features meaning = features.of(words);
+        PlannerModel.Output out = model.predict(words, meaning);
         List<Planned> planned = decode(request, tokens, markers.size(), out);
-        return compose(request, input, planned);
+        return compose(request, input, planned, meaning.sentence());
     }
 
     /** A call the network asked for: its task and the character range of its words (start -1: none). */
@@ -205,7 +208,7 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         return planned;
     }
 
-    private Plan compose(String request, PlannerInput input, List<Planned> planned) {
+    private Plan compose(String request, PlannerInput input, List<Planned> planned, float[] sentence) {
         List<MetaResponse> calls = new ArrayList<>();
         List<String> leads = new ArrayList<>();
         String imageId = null;
@@ -265,7 +268,7 @@ public final class EmbeddedPlanner implements StreamingChatModel {
             calls.add(MetaResponse.ofTask(id, p.task(), args));
         }
         if (calls.isEmpty()) {
-            String answer = note != null ? note : noCallAnswer(request, input);
+            String answer = note != null ? note : noCallAnswer(request, input, sentence);
             return new Plan(request, List.of(), answer, answer, false);
         }
         StringBuilder reply = new StringBuilder();
@@ -293,13 +296,13 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         return best != null && SentenceEmbedder.cosine(best.vector(), v) >= EDIT_MIN_SIMILARITY ? best.answer() : instruction;
     }
 
-    private String noCallAnswer(String request, PlannerInput input) {
+    /** The answer to a request needing no media; {@code vector} is the request's sentence embedding. */
+    private String noCallAnswer(String request, PlannerInput input, float[] vector) {
         if (!input.attached().isEmpty()) {
             String m = input.attached().get(0).modality().wireName();
             return "I can't look inside the attached " + m + " here, but I can edit it, narrate something for it, "
                     + "or make new pictures, clips and sounds from your description.";
         }
-        float[] vector = embed(request);
         PlannerModel.Memory best = nearest(model.noCall, vector);
         if (best == null || SentenceEmbedder.cosine(best.vector(), vector) < NO_CALL_MIN_SIMILARITY) {
             return "I can help with that in words. If you'd like a picture, a short video, a sound or speech, just ask.";
@@ -360,9 +363,7 @@ public final class EmbeddedPlanner implements StreamingChatModel {
     }
 
     private float[] embed(String text) {
-        synchronized (embedLock) {
-            return embedder.embed(List.of(text.isBlank() ? " " : text))[0];
-        }
+        return embedder.embed(List.of(text.isBlank() ? " " : text))[0];
     }
 
     /** Strips surrounding spaces, quotes and trailing punctuation other than ? and !. */

@@ -38,7 +38,7 @@ import java.util.List;
  */
 final class PlannerModel implements AutoCloseable {
 
-    static final String MAGIC = "MODAWEAVE-PLANNER-1";
+    static final String MAGIC = "MODAWEAVE-PLANNER-2";
     /** Resource of the shipped model. */
     static final String RESOURCE = "dev/modaweave/app/planner/planner.bin";
 
@@ -77,7 +77,8 @@ final class PlannerModel implements AutoCloseable {
     }
 
     /** Network inputs of one batch. */
-    record Batch(long[] ids, float[] slotMask, float[] sentence, float[] tokenMask, long[] reverse, int size, int length) {
+    record Batch(long[] ids, float[] slotMask, float[] sentence, float[] tokenMask, long[] reverse, float[] context, int size,
+                 int length) {
     }
 
     /** Raw outputs for one request: per-token tag probabilities and per-task call probabilities. */
@@ -116,11 +117,12 @@ final class PlannerModel implements AutoCloseable {
     /** Input shapes used to initialise the network. */
     Shape[] initShapes() {
         return new Shape[] {new Shape(1, 4, settings.slots()), new Shape(1, 4, settings.slots()),
-                new Shape(1, Math.max(1, settings.sentence())), new Shape(1, 4), new Shape(1, 4)};
+                new Shape(1, Math.max(1, settings.sentence())), new Shape(1, 4), new Shape(1, 4),
+                new Shape(1, 4, Math.max(1, settings.context()))};
     }
 
-    /** Encodes token words (lower-cased) and sentence vectors into a padded batch. */
-    Batch encode(List<List<String>> words, List<float[]> sentences) {
+    /** Encodes token words (lower-cased) and their MiniLM features into a padded batch. */
+    Batch encode(List<List<String>> words, List<MiniLmFeatures.Features> features) {
         int b = words.size();
         int t = 1;
         for (List<String> w : words) {
@@ -131,6 +133,8 @@ final class PlannerModel implements AutoCloseable {
         float[] slotMask = new float[b * t * g];
         float[] tokenMask = new float[b * t];
         float[] sent = new float[b * Math.max(1, settings.sentence())];
+        int c = Math.max(1, settings.context());
+        float[] context = new float[b * t * c];
         java.util.Arrays.fill(ids, settings.buckets());
         long[] reverse = new long[b * t];
         for (int i = 0; i < b; i++) {
@@ -152,10 +156,13 @@ final class PlannerModel implements AutoCloseable {
                 tokenMask[i * t + j] = 1f;
             }
             if (settings.sentence() > 0) {
-                System.arraycopy(sentences.get(i), 0, sent, i * settings.sentence(), settings.sentence());
+                System.arraycopy(features.get(i).sentence(), 0, sent, i * settings.sentence(), settings.sentence());
+            }
+            if (settings.context() > 0) {
+                System.arraycopy(features.get(i).tokens(), 0, context, i * t * c, len * c);
             }
         }
-        return new Batch(ids, slotMask, sent, tokenMask, reverse, b, t);
+        return new Batch(ids, slotMask, sent, tokenMask, reverse, context, b, t);
     }
 
     NDList inputs(NDManager m, Batch batch) {
@@ -164,17 +171,18 @@ final class PlannerModel implements AutoCloseable {
                 m.create(batch.slotMask(), new Shape(batch.size(), batch.length(), g)),
                 m.create(batch.sentence(), new Shape(batch.size(), Math.max(1, settings.sentence()))),
                 m.create(batch.tokenMask(), new Shape(batch.size(), batch.length())),
-                m.create(batch.reverse(), new Shape(batch.size(), batch.length())));
+                m.create(batch.reverse(), new Shape(batch.size(), batch.length())),
+                m.create(batch.context(), new Shape(batch.size(), batch.length(), Math.max(1, settings.context()))));
     }
 
     /** Runs the network on one request (inference; safe to call from several threads). */
-    Output predict(List<String> words, float[] sentence) {
-        return predict(List.of(words), List.of(sentence)).get(0);
+    Output predict(List<String> words, MiniLmFeatures.Features features) {
+        return predict(List.of(words), List.of(features)).get(0);
     }
 
     /** Runs the network on a batch of requests; each output has as many token rows as its request has words. */
-    List<Output> predict(List<List<String>> words, List<float[]> sentences) {
-        Batch batch = encode(words, sentences);
+    List<Output> predict(List<List<String>> words, List<MiniLmFeatures.Features> features) {
+        Batch batch = encode(words, features);
         try (NDManager m = model.getNDManager().newSubManager()) {
             NDList out = net.forward(new ParameterStore(m, false), inputs(m, batch), false);
             float[] flat = out.get(0).softmax(2).toFloatArray();

@@ -17,17 +17,20 @@ import ai.djl.util.PairList;
 /**
  * The planner's network. Inputs: token feature buckets {@code (B, T, G)} (int64; padding slots
  * hold the extra row {@code buckets}), their mask {@code (B, T, G)}, the sentence embedding
- * {@code (B, S)}, the token mask {@code (B, T)} and, per request, the positions of its tokens in
- * reverse order {@code (B, T)} (int64; padding positions map to themselves). Each token is the mean of its word and trigram
- * embeddings, concatenated with a projection of the sentence embedding; a bidirectional LSTM reads
- * the tokens; a linear head tags every token (BIO per task) and a small MLP over the masked max of
- * the LSTM states scores each task (multi-label). (A sentence embedding of width 0 is left out.)
+ * {@code (B, S)}, the token mask {@code (B, T)}, per request the positions of its tokens in
+ * reverse order {@code (B, T)} (int64; padding positions map to themselves), and each token's
+ * contextual state {@code (B, T, C)}. Each token is the mean of its word and trigram embeddings
+ * (partly dropped while training), concatenated with projections of its contextual state and of the
+ * sentence embedding; a bidirectional LSTM reads the tokens; a linear head tags every token (BIO per
+ * task) and a small MLP over the masked max of the LSTM states and the projected sentence scores
+ * each task (multi-label). (A sentence embedding or contextual state of width 0 is left out.)
  * Outputs: tag logits {@code (B, T, tags)} and task logits {@code (B, tasks)}.
  */
 final class PlannerNet extends AbstractBlock {
 
     private final Parameter table;
     private final Linear sentence;
+    private final Linear context;
     private final LSTM forwardLstm;
     private final LSTM backwardLstm;
     private final Linear tagHead;
@@ -36,15 +39,20 @@ final class PlannerNet extends AbstractBlock {
     private final int dim;
     private final int hidden;
     private final int sentenceWidth;
+    private final int contextWidth;
+    private final float dropout;
 
     PlannerNet(PlannerSettings s) {
         super((byte) 1);
         this.dim = s.dim();
         this.hidden = s.hidden();
         this.sentenceWidth = s.sentence();
+        this.contextWidth = s.context();
+        this.dropout = s.dropout();
         table = addParameter(Parameter.builder().setName("table").setType(Parameter.Type.WEIGHT)
                 .optInitializer(new NormalInitializer(0.1f)).optShape(new Shape(s.buckets() + 1L, dim)).build());
         sentence = addChildBlock("sentence", Linear.builder().setUnits(dim).build());
+        context = addChildBlock("context", Linear.builder().setUnits(dim).build());
         // Two one-way LSTMs rather than DJL's bidirectional one, whose reverse weights get the wrong input width.
         forwardLstm = addChildBlock("lstmForward", LSTM.builder().setStateSize(hidden).setNumLayers(1)
                 .optBatchFirst(true).optReturnState(false).build());
@@ -69,11 +77,18 @@ final class PlannerNet extends AbstractBlock {
         NDArray emb = ai.djl.nn.core.Embedding.embedding(ids, w, ai.djl.ndarray.types.SparseFormat.DENSE).singletonOrThrow();
         NDArray m = slotMask.expandDims(3);
         NDArray tok = emb.mul(m).sum(new int[] {2}).div(slotMask.sum(new int[] {2}, true).maximum(1f));
+        if (training && dropout > 0) {
+            tok = ai.djl.nn.norm.Dropout.dropout(tok, dropout, true).singletonOrThrow();
+        }
         NDArray s = null;
         NDArray x = tok;
+        if (contextWidth > 0) {
+            NDArray ctx = Activation.tanh(context.forward(ps, new NDList(inputs.get(5)), training).singletonOrThrow());
+            x = x.concat(ctx, 2);
+        }
         if (sentenceWidth > 0) {
             s = Activation.tanh(sentence.forward(ps, new NDList(sent), training).singletonOrThrow());
-            x = tok.concat(s.expandDims(1).broadcast(b, t, dim), 2);
+            x = x.concat(s.expandDims(1).broadcast(b, t, dim), 2);
         }
         NDArray hf = forwardLstm.forward(ps, new NDList(x), training).get(0);
         // Each request reversed within its own length, so padding stays at the end for both directions.
@@ -103,9 +118,11 @@ final class PlannerNet extends AbstractBlock {
         long b = inputShapes[0].get(0);
         long t = inputShapes[0].get(1);
         int extra = sentenceWidth > 0 ? dim : 0;
+        int tokenWidth = dim + extra + (contextWidth > 0 ? dim : 0);
         sentence.initialize(manager, dataType, new Shape(b, Math.max(1, sentenceWidth)));
-        forwardLstm.initialize(manager, dataType, new Shape(b, t, (long) dim + extra));
-        backwardLstm.initialize(manager, dataType, new Shape(b, t, (long) dim + extra));
+        context.initialize(manager, dataType, new Shape(b, t, Math.max(1, contextWidth)));
+        forwardLstm.initialize(manager, dataType, new Shape(b, t, tokenWidth));
+        backwardLstm.initialize(manager, dataType, new Shape(b, t, tokenWidth));
         tagHead.initialize(manager, dataType, new Shape(b, t, 2L * hidden));
         callHidden.initialize(manager, dataType, new Shape(b, 2L * hidden + extra));
         callHead.initialize(manager, dataType, new Shape(b, hidden));

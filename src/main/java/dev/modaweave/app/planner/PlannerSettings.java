@@ -17,9 +17,13 @@ import java.util.List;
  * @param hidden    LSTM state size per direction
  * @param maxTokens longest request read, in tokens (longer ones are cut)
  * @param sentence  width of the sentence embedding fed to the network (0: none)
+ * @param context   width of the contextual state fed to the network per token (0: none)
+ * @param dropout   share of the hashed token embeddings dropped while training, so that the network
+ *                  also learns to read the contextual states
  * @param tasks     the tasks the call head scores, in order
  */
-record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxTokens, int sentence, List<String> tasks) {
+record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxTokens, int sentence, int context, float dropout,
+                       List<String> tasks) {
 
     /** The tasks of the shipped planner. */
     static final List<String> TASKS = List.of(Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_VIDEO, Tasks.TEXT_TO_AUDIO,
@@ -30,7 +34,7 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
     }
 
     static PlannerSettings defaults() {
-        return new PlannerSettings(1 << 15, 10, 64, 64, 96, 0, TASKS);
+        return new PlannerSettings(1 << 15, 10, 64, 64, 96, MiniLmFeatures.WIDTH, MiniLmFeatures.WIDTH, 0.25f, TASKS);
     }
 
     /** The BIO tags: {@code O}, then {@code B-task} and {@code I-task} for each task. */
@@ -60,7 +64,7 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
     ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("buckets", buckets).put("slots", slots).put("dim", dim).put("hidden", hidden)
-                .put("maxTokens", maxTokens).put("sentence", sentence);
+                .put("maxTokens", maxTokens).put("sentence", sentence).put("context", context).put("dropout", dropout);
         tasks.forEach(o.putArray("tasks")::add);
         return o;
     }
@@ -69,6 +73,7 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
         List<String> tasks = new ArrayList<>();
         o.path("tasks").forEach(t -> tasks.add(t.asText()));
         return new PlannerSettings(o.path("buckets").asInt(), o.path("slots").asInt(), o.path("dim").asInt(),
-                o.path("hidden").asInt(), o.path("maxTokens").asInt(), o.path("sentence").asInt(), tasks);
+                o.path("hidden").asInt(), o.path("maxTokens").asInt(), o.path("sentence").asInt(), o.path("context").asInt(),
+                (float) o.path("dropout").asDouble(), tasks);
     }
 }

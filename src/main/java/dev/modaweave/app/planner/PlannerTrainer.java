@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.datasets.DatasetRecord;
 import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.TemplateBank;
+import dev.modaweave.datasets.internal.MiniLmEncoder;
 import dev.modaweave.tools.Json;
 
 import java.io.BufferedReader;
@@ -37,8 +38,9 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a planner on a data set directory written by {@code modaweave dataset build}: every record
- * of {@code train.jsonl} (alignment records teach that described media need no call), metrics on
- * {@code val.jsonl} after each epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
+ * of {@code train.jsonl} (alignment records teach that described media need no call) and pairs of
+ * single-call requests joined into one message, metrics on {@code val.jsonl} after each epoch. The
+ * MiniLM features of all examples are computed once before the first epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
  * similar length, a fixed shuffle from the seed and the engine's seed set, so a seed gives the same
  * model on the same machine.
  */
@@ -78,16 +80,21 @@ public final class PlannerTrainer {
         for (DatasetRecord r : trainRecords) {
             train.add(maker.of(r, random));
         }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(options.data() + " has no training records; build a data set first");
+        }
+        train.addAll(maker.combined(train, random));
         List<TrainingExamples.Example> val = new ArrayList<>();
         for (DatasetRecord r : read(options.data().resolve("val.jsonl"))) {
             val.add(maker.of(r, null));
         }
-        if (train.isEmpty()) {
-            throw new IllegalArgumentException(options.data() + " has no training records; build a data set first");
-        }
-        say("planner: %d training and %d validation examples", train.size(), val.size());
-        float[][] trainVec = new float[train.size()][0];
-        float[][] valVec = new float[val.size()][0];
+        say("planner: %d training examples (%d of them two requests joined) and %d validation examples", train.size(),
+                train.size() - trainRecords.size(), val.size());
+        MiniLmFeatures reader = new MiniLmFeatures(MiniLmEncoder.shared());
+        long featureStart = System.nanoTime();
+        List<MiniLmFeatures.Features> trainFeatures = reader.ofAll(train.stream().map(TrainingExamples.Example::words).toList());
+        List<MiniLmFeatures.Features> valFeatures = reader.ofAll(val.stream().map(TrainingExamples.Example::words).toList());
+        say("planner: MiniLM features of all examples in %.1f s", (System.nanoTime() - featureStart) / 1e9);
 
         Engine.getInstance().setRandomSeed((int) options.seed());
         List<ObjectNode> metrics = new ArrayList<>();
@@ -106,12 +113,12 @@ public final class PlannerTrainer {
                     for (int[] batch : batches) {
                         try (NDManager m = trainer.getManager().newSubManager()) {
                             List<List<String>> words = new ArrayList<>();
-                            List<float[]> vecs = new ArrayList<>();
+                            List<MiniLmFeatures.Features> features = new ArrayList<>();
                             for (int i : batch) {
                                 words.add(train.get(i).words());
-                                vecs.add(trainVec[i]);
+                                features.add(trainFeatures.get(i));
                             }
-                            PlannerModel.Batch b = model.encode(words, vecs);
+                            PlannerModel.Batch b = model.encode(words, features);
                             NDList inputs = model.inputs(m, b);
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList outs = trainer.forward(inputs);
@@ -127,7 +134,7 @@ public final class PlannerTrainer {
                             progress.flush();
                         }
                     }
-                    ObjectNode row = evaluate(model, val, valVec);
+                    ObjectNode row = evaluate(model, val, valFeatures);
                     row.put("epoch", epoch).put("loss", lossSum / batches.size())
                             .put("seconds", (System.nanoTime() - epochStart) / 1e9);
                     metrics.add(row);
@@ -171,7 +178,7 @@ public final class PlannerTrainer {
     }
 
     /** Call-set accuracy and span token F1 (tokens tagged with the right task) on {@code examples}. */
-    static ObjectNode evaluate(PlannerModel model, List<TrainingExamples.Example> examples, float[][] vecs) {
+    static ObjectNode evaluate(PlannerModel model, List<TrainingExamples.Example> examples, List<MiniLmFeatures.Features> features) {
         long exact = 0;
         long tp = 0;
         long predicted = 0;
@@ -180,7 +187,7 @@ public final class PlannerTrainer {
         for (int from = 0; from < examples.size(); from += 64) {
             List<TrainingExamples.Example> part = examples.subList(from, Math.min(examples.size(), from + 64));
             outputs.addAll(model.predict(part.stream().map(TrainingExamples.Example::words).toList(),
-                    part.stream().map(e -> new float[0]).toList()));
+                    features.subList(from, Math.min(examples.size(), from + 64))));
         }
         for (int i = 0; i < examples.size(); i++) {
             TrainingExamples.Example e = examples.get(i);

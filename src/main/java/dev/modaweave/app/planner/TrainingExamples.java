@@ -140,6 +140,84 @@ final class TrainingExamples {
         return new Example(String.join(" ", outWords), outWords, outTags.stream().mapToInt(Integer::intValue).toArray(), calls, record);
     }
 
+    /** Words that join two requests in one message, as tokens. */
+    static final List<List<String>> JOINERS = List.of(List.of("and"), List.of(",", "and"), List.of(",", "then"),
+            List.of("and", "then"), List.of(",", "plus"), List.of("plus"), List.of(".", "also", ","), List.of(",", "and", "also"),
+            List.of("and", "also"), List.of("as", "well", "as"), List.of("along", "with"), List.of("+"), List.of("&"),
+            List.of(";", "after", "that", ","), List.of(".", "then"), List.of(".", "oh", ",", "and"), List.of(",", "as", "well", "as"),
+            List.of("together", "with"), List.of(".", "next", ","), List.of(",", "and", "after", "that"), List.of(".", "and"),
+            List.of(".", "i", "'", "d", "also", "like"), List.of(".", "second", ","), List.of(";"));
+
+    /** Noun phrases that can stand for a request of each task after a joiner, as tokens. */
+    static final java.util.Map<String, List<List<String>>> LEADS = java.util.Map.of(
+            Tasks.TEXT_TO_IMAGE, List.of(List.of("a", "picture", "of"), List.of("an", "image", "of"), List.of("a", "photo", "of"),
+                    List.of("a", "drawing", "of"), List.of("an", "illustration", "of")),
+            Tasks.TEXT_TO_VIDEO, List.of(List.of("a", "video", "of"), List.of("a", "clip", "of"), List.of("footage", "of"),
+                    List.of("an", "animation", "of"), List.of("a", "short", "film", "of")),
+            Tasks.TEXT_TO_AUDIO, List.of(List.of("the", "sound", "of"), List.of("a", "sound", "of"), List.of("audio", "of"),
+                    List.of("the", "noise", "of"), List.of("a", "recording", "of"), List.of("some", "ambience", "of")),
+            Tasks.TEXT_TO_SPEECH, List.of(List.of("a", "voice", "saying"), List.of("someone", "saying", ":"),
+                    List.of("a", "recording", "of", "you", "saying"), List.of("speech", ":")));
+
+    /**
+     * Messages that hold two requests: pairs of single-call examples of different tasks (no media at
+     * hand), the first without its closing punctuation, joined by one of {@link #JOINERS}, the second
+     * now and then cut down to a noun phrase of {@link #LEADS} and its prompt's words. The data
+     * set pairs only some tasks and joins them with few words; these teach any pair and any joiner.
+     * One for every six examples given.
+     */
+    List<Example> combined(List<Example> examples, SplittableRandom random) {
+        List<Example> single = examples.stream().filter(e -> e.record().media().isEmpty() && e.record().calls().size() == 1
+                && !Tasks.IMAGE_EDIT.equals(e.record().calls().get(0).task())
+                && e.words().stream().noneMatch(MiniLmFeatures::isMarker)).toList();
+        List<Example> out = new ArrayList<>();
+        if (single.size() < 2) {
+            return out;
+        }
+        int wanted = examples.size() / 6;
+        for (int tries = 0; out.size() < wanted && tries < wanted * 4; tries++) {
+            Example a = single.get(random.nextInt(single.size()));
+            Example b = single.get(random.nextInt(single.size()));
+            if (a.record().calls().get(0).task().equals(b.record().calls().get(0).task())) {
+                continue;
+            }
+            int end = a.words().size();
+            while (end > 0 && List.of(".", "!", "?").contains(a.words().get(end - 1))) {
+                end--;
+            }
+            List<String> joiner = JOINERS.get(random.nextInt(JOINERS.size()));
+            List<String> second = b.words();
+            int[] secondTags = b.tags();
+            int spanStart = 0;
+            while (spanStart < secondTags.length && secondTags[spanStart] == 0) {
+                spanStart++;
+            }
+            if (spanStart > 0 && spanStart < secondTags.length && random.nextDouble() < 0.4) {
+                // "… plus the sound of rain": the second request as a bare noun phrase.
+                List<List<String>> leads = LEADS.get(b.record().calls().get(0).task());
+                List<String> lead = leads.get(random.nextInt(leads.size()));
+                List<String> shortened = new ArrayList<>(lead);
+                shortened.addAll(second.subList(spanStart, second.size()));
+                int[] shortenedTags = new int[shortened.size()];
+                System.arraycopy(secondTags, spanStart, shortenedTags, lead.size(), secondTags.length - spanStart);
+                second = shortened;
+                secondTags = shortenedTags;
+            }
+            List<String> words = new ArrayList<>(a.words().subList(0, end));
+            words.addAll(joiner);
+            words.addAll(second);
+            int[] tags = new int[words.size()];
+            System.arraycopy(a.tags(), 0, tags, 0, end);
+            System.arraycopy(secondTags, 0, tags, end + joiner.size(), secondTags.length);
+            float[] calls = a.calls().clone();
+            for (int c = 0; c < calls.length; c++) {
+                calls[c] = Math.max(calls[c], b.calls()[c]);
+            }
+            out.add(new Example(String.join(" ", words), words, tags, calls, a.record()));
+        }
+        return out;
+    }
+
     private static List<String> groupOf(String word) {
         for (List<String> g : SYNONYMS) {
             if (g.contains(word)) {

@@ -44,6 +44,23 @@ class EmbeddedPlannerTest {
     }
 
     @Test
+    void a_video_asked_for_in_words_the_templates_do_not_use_becomes_a_video_call_with_the_scene_as_prompt() {
+        Plan plan = planner.plan("Animate a jellyfish drifting through dark water");
+
+        assertThat(plan.calls()).extracting(MetaResponse::task).containsExactly(Tasks.TEXT_TO_VIDEO);
+        assertThat(plan.calls().get(0).args().get("prompt").asText()).isEqualTo("a jellyfish drifting through dark water");
+    }
+
+    @Test
+    void a_second_request_joined_by_plus_as_a_bare_noun_phrase_becomes_a_second_call() {
+        Plan plan = planner.plan("Sketch a windmill by a canal plus the sound of church bells ringing");
+
+        assertThat(plan.calls()).extracting(MetaResponse::task).containsExactly(Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_AUDIO);
+        assertThat(plan.calls()).extracting(c -> c.args().get("prompt").asText())
+                .containsExactly("a windmill by a canal", "church bells ringing");
+    }
+
+    @Test
     void the_reply_holds_canonical_meta_blocks_that_the_parser_reads_back_to_the_same_calls() {
         Plan plan = planner.plan("Can you generate an image of a cat on a sofa and a sound effect like this: a dog barks twice?");
 

@@ -2,6 +2,7 @@ package dev.modaweave.datasets.internal;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -25,6 +26,9 @@ import java.util.concurrent.Future;
  * all-MiniLM-L6-v2 from the LangChain4j embeddings jar (its ONNX model and tokenizer resources),
  * run on batches of texts sorted by length so that padding stays small: mean pooling over the
  * attention mask, then L2 normalisation, the same as LangChain4j's {@code AllMiniLmL6V2EmbeddingModel}.
+ *
+ * {@link #tokenStates} also hands out the last hidden state of every word piece, for models that read
+ * a request token by token.
  *
  * <p>Batches run concurrently, one per core, each single-threaded inside ONNX Runtime: on short
  * texts that keeps every core busy without the spinning of intra-operator threads, which matters
@@ -90,10 +94,34 @@ public final class MiniLmEncoder implements SentenceEmbedder {
         return in;
     }
 
+    /**
+     * The last hidden states of a text's word pieces with their character ranges in the text, and
+     * the text's sentence embedding (the same vector {@link #embed} gives).
+     *
+     * @param states   one 384-wide row per word piece, {@code [CLS]} and {@code [SEP]} left out
+     * @param starts   where each word piece starts in the text
+     * @param ends     where each word piece ends in the text (exclusive)
+     * @param sentence the unit sentence embedding
+     */
+    public record TokenStates(float[][] states, int[] starts, int[] ends, float[] sentence) {
+    }
+
     @Override
     public float[][] embed(List<String> texts) {
+        return run(texts, false).stream().map(TokenStates::sentence).toArray(float[][]::new);
+    }
+
+    /**
+     * The word-piece states and sentence embedding of each text, in order. Texts longer than 128
+     * word pieces are cut there.
+     */
+    public List<TokenStates> tokenStates(List<String> texts) {
+        return run(texts, true);
+    }
+
+    private List<TokenStates> run(List<String> texts, boolean withStates) {
         int n = texts.size();
-        float[][] out = new float[n][];
+        TokenStates[] out = new TokenStates[n];
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -103,16 +131,22 @@ public final class MiniLmEncoder implements SentenceEmbedder {
         for (int start = 0; start < n; start += BATCH) {
             int from = start;
             int end = Math.min(n, start + BATCH);
-            pending.add(workers.submit(() -> {
+            Runnable job = () -> {
                 List<String> batch = new ArrayList<>(end - from);
                 for (int k = from; k < end; k++) {
                     batch.add(texts.get(order[k]));
                 }
-                float[][] vectors = embedBatch(batch);
+                TokenStates[] states = runBatch(batch, withStates);
                 for (int k = from; k < end; k++) {
-                    out[order[k]] = vectors[k - from];
+                    out[order[k]] = states[k - from];
                 }
-            }));
+            };
+            if (n <= BATCH) {
+                // One batch: run it here rather than hand it to a worker and wait.
+                job.run();
+            } else {
+                pending.add(workers.submit(job));
+            }
         }
         for (Future<?> f : pending) {
             try {
@@ -125,10 +159,10 @@ public final class MiniLmEncoder implements SentenceEmbedder {
                         : new IllegalStateException("embedding failed: " + e.getCause(), e.getCause());
             }
         }
-        return out;
+        return List.of(out);
     }
 
-    private float[][] embedBatch(List<String> batch) {
+    private TokenStates[] runBatch(List<String> batch, boolean withStates) {
         Encoding[] encodings = tokenizer.batchEncode(batch);
         int rows = encodings.length;
         int width = 1;
@@ -152,7 +186,7 @@ public final class MiniLmEncoder implements SentenceEmbedder {
              OrtSession.Result result = session.run(Map.of("input_ids", idTensor, "attention_mask", maskTensor,
                      "token_type_ids", typeTensor))) {
             float[][][] hidden = (float[][][]) result.get(0).getValue();
-            float[][] vectors = new float[rows][];
+            TokenStates[] states = new TokenStates[rows];
             for (int r = 0; r < rows; r++) {
                 int length = encodings[r].getIds().length;
                 float[] sum = new float[hidden[r][0].length];
@@ -162,12 +196,35 @@ public final class MiniLmEncoder implements SentenceEmbedder {
                         sum[d] += h[d];
                     }
                 }
-                vectors[r] = normalise(sum);
+                states[r] = withStates ? pieces(encodings[r], hidden[r], normalise(sum))
+                        : new TokenStates(new float[0][], new int[0], new int[0], normalise(sum));
             }
-            return vectors;
+            return states;
         } catch (OrtException e) {
             throw new IllegalStateException("embedding a batch of " + rows + " texts failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The states of the word pieces that stand for characters of the text (not the special tokens). */
+    private static TokenStates pieces(Encoding encoding, float[][] hidden, float[] sentence) {
+        CharSpan[] spans = encoding.getCharTokenSpans();
+        long[] special = encoding.getSpecialTokenMask();
+        List<Integer> keep = new ArrayList<>();
+        for (int t = 0; t < spans.length; t++) {
+            if (special[t] == 0 && spans[t] != null) {
+                keep.add(t);
+            }
+        }
+        float[][] states = new float[keep.size()][];
+        int[] starts = new int[keep.size()];
+        int[] ends = new int[keep.size()];
+        for (int k = 0; k < keep.size(); k++) {
+            int t = keep.get(k);
+            states[k] = hidden[t];
+            starts[k] = spans[t].getStart();
+            ends[k] = spans[t].getEnd();
+        }
+        return new TokenStates(states, starts, ends, sentence);
     }
 
     /** {@code v} scaled to unit length (a zero vector stays zero). */
