@@ -11,6 +11,7 @@ import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,8 +48,19 @@ public final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of each run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Seconds of unmeasured load before the runs of a mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Seconds of unmeasured load before the runs of a mode (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
+
+    @Option(names = "--event-loops", paramLabel = "N", defaultValue = "1", description = {
+            "Vert.x event-loop threads of each node (default: ${DEFAULT-VALUE}). The dispatcher is one verticle on one",
+            "loop either way; every further loop makes the hops between the caller, the dispatcher and the worker",
+            "thread wake-ups, which on a 2-core machine lengthen the tail (Vert.x's own default is twice the cores)."})
+    int eventLoops;
+
+    @Option(names = "--store", paramLabel = "DIR", description = {
+            "Where the no-op tool's artifacts go. Default: a fresh directory in memory-backed /dev/shm when it exists,",
+            "else in the temporary directory; a store on disk adds the file system's cost of creating two files per call."})
+    Path storeParent;
 
     @Option(names = "--modes", split = ",", defaultValue = "embedded,clustered", description = "embedded and/or clustered (default: ${DEFAULT-VALUE}).")
     List<String> modes;
@@ -61,6 +73,10 @@ public final class BenchDispatchCommand implements Callable<Integer> {
         if (seconds < 1 || seconds > 600 || warmupSeconds < 0) {
             throw new UsageException("--seconds must be 1-600 and --warmup at least 0");
         }
+        if (eventLoops < 1 || eventLoops > 256) {
+            throw new UsageException("--event-loops must be 1-256, got " + eventLoops);
+        }
+        VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(eventLoops);
         for (int rate : rates) {
             if (rate < 1 || rate > 100_000) {
                 throw new UsageException("rate " + rate + " is out of range 1-100000 calls/s");
@@ -72,12 +88,14 @@ public final class BenchDispatchCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        Path store = Files.createTempDirectory("modaweave-bench-dispatch-");
+        Path store = scratchStore();
+        spec.commandLine().getErr().println("bench dispatch: " + eventLoops + " event loop(s) per node; the no-op tool's artifacts go to "
+                + store);
         Dispatcher.Options options = Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(30)).build();
         try {
             for (String mode : modes) {
                 if (mode.equals("embedded")) {
-                    try (DriverNode node = DriverNode.embedded(options)) {
+                    try (DriverNode node = DriverNode.embedded(options, vertxOptions)) {
                         node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.NOOP).orElseThrow(),
                                 FileSystemArtifactStore.open(store), ToolWorker.Options.builder().queueLimit(100_000).build()))
                                 .await(30, TimeUnit.SECONDS);
@@ -88,10 +106,11 @@ public final class BenchDispatchCommand implements Callable<Integer> {
                     int driverPort = DriverNode.freePort();
                     int workerPort = DriverNode.freePort();
                     ClusterSettings settings = DriverNode.loopback(driverPort, List.of(driverPort, workerPort));
-                    try (DriverNode node = DriverNode.clustered(settings, options);
+                    try (DriverNode node = DriverNode.clustered(settings, options, vertxOptions);
                          ChildWorker worker = ChildWorker.start(List.of("--tools", BenchmarkTools.NOOP, "--cluster",
                                  "--cluster-name", settings.clusterName(), "--port", Integer.toString(workerPort),
-                                 "--members", String.join(",", settings.members()), "--store", store.toString()),
+                                 "--members", String.join(",", settings.members()), "--store", store.toString(),
+                                 "--event-loops", Integer.toString(eventLoops)),
                                  Duration.ofSeconds(120))) {
                         DriverNode.await(() -> node.registry.nodes(BenchmarkTools.NOOP).contains(worker.nodeId()),
                                 Duration.ofSeconds(60), "the no-op worker's announcement");
@@ -103,6 +122,18 @@ public final class BenchDispatchCommand implements Callable<Integer> {
             DriverNode.deleteRecursively(store);
         }
         return 0;
+    }
+
+    private Path scratchStore() throws java.io.IOException {
+        if (storeParent != null) {
+            Files.createDirectories(storeParent);
+            return Files.createTempDirectory(storeParent, "modaweave-bench-dispatch-");
+        }
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return Files.createTempDirectory(shm, "modaweave-bench-dispatch-");
+        }
+        return Files.createTempDirectory("modaweave-bench-dispatch-");
     }
 
     private void runAll(PrintWriter out, String mode, Vertx vertx) throws InterruptedException {

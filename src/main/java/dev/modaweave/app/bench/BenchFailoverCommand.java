@@ -90,7 +90,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
         int p3 = DriverNode.freePort();
         ClusterSettings settings = DriverNode.loopback(p1, List.of(p1, p2, p3));
         Dispatcher.Options options = Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(60)).build();
-        try (DriverNode node = DriverNode.clustered(settings, options);
+        try (DriverNode node = DriverNode.clustered(settings, options, new io.vertx.core.VertxOptions());
              ChildWorker first = startWorker(settings, p2, storeDir);
              ChildWorker second = startWorker(settings, p3, storeDir)) {
             DriverNode.await(() -> node.registry.nodes(BenchmarkTools.SLEEP).size() == 2, Duration.ofSeconds(60),
@@ -211,7 +211,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
     }
 
     private static ObjectNode openBreaker(int calls, Path storeDir) throws Exception {
-        try (DriverNode node = DriverNode.embedded(Dispatcher.Options.builder().build())) {
+        try (DriverNode node = DriverNode.embedded(Dispatcher.Options.builder().build(), new io.vertx.core.VertxOptions())) {
             node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.FAIL).orElseThrow(),
                     FileSystemArtifactStore.open(storeDir), ToolWorker.Options.builder().maxAttempts(1).minimumCalls(5)
                             .slidingWindowSize(10).openDuration(Duration.ofMinutes(10)).build())).await(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.tools.ToolRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.io.IOException;
@@ -29,14 +30,14 @@ final class DriverNode implements AutoCloseable {
         this.nodeId = nodeId;
     }
 
-    static DriverNode embedded(Dispatcher.Options options) throws Exception {
-        Vertx vertx = Vertx.vertx();
+    static DriverNode embedded(Dispatcher.Options options, VertxOptions vertxOptions) throws Exception {
+        Vertx vertx = Vertx.vertx(vertxOptions);
         return withDispatcher(vertx, ToolRegistry.create(), "local", options);
     }
 
-    static DriverNode clustered(ClusterSettings settings, Dispatcher.Options options) throws Exception {
+    static DriverNode clustered(ClusterSettings settings, Dispatcher.Options options, VertxOptions vertxOptions) throws Exception {
         HazelcastClusterManager manager = Clustering.clusterManager(settings);
-        Vertx vertx = Clustering.start(settings, manager).await(120, TimeUnit.SECONDS);
+        Vertx vertx = Clustering.start(settings, manager, vertxOptions).await(120, TimeUnit.SECONDS);
         ToolRegistry registry = ToolRegistry.create();
         Clustering.reportDepartures(manager, registry);
         return withDispatcher(vertx, registry, manager.getNodeId(), options);

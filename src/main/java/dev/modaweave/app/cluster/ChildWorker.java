@@ -3,6 +3,7 @@ package dev.modaweave.app.cluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +32,35 @@ public final class ChildWorker implements AutoCloseable {
     }
 
     /**
+     * The heap and collector options of this JVM that a worker started from it runs with too (so that
+     * {@code MODAWEAVE_JAVA_OPTS} reaches it), leaving out those that name files, such as a flight
+     * recording; a 1 GB heap when this JVM sets none.
+     */
+    static List<String> heapAndGcOptions(List<String> inputArguments) {
+        List<String> options = new ArrayList<>();
+        for (String a : inputArguments) {
+            boolean heap = a.startsWith("-Xms") || a.startsWith("-Xmx") || a.startsWith("-Xmn");
+            boolean vm = a.startsWith("-XX:") && !a.contains("FlightRecord") && !a.contains("Path") && !a.contains("File");
+            if (heap || vm) {
+                options.add(a);
+            }
+        }
+        if (options.stream().noneMatch(o -> o.startsWith("-Xmx") || o.startsWith("-XX:MaxHeapSize"))) {
+            options.add(0, "-Xmx1g");
+        }
+        return options;
+    }
+
+    /**
      * Starts {@code modaweave worker <arguments>} and waits for its ready line.
      *
      * @throws IllegalStateException when it exits or is not ready in time; the message names its log
      */
     public static ChildWorker start(List<String> arguments, Duration readyTimeout) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g",
-                "-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(heapAndGcOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(List.of("-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn",
                 "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
                 "-cp", System.getProperty("java.class.path"), "dev.modaweave.app.Main", "worker"));
         command.addAll(arguments);

@@ -11,6 +11,7 @@ import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,6 +67,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--store", description = "Artifact store directory, shared with the other nodes (default: store.dir, ~/.modaweave/artifacts).")
     Path store;
 
+    @Option(names = "--event-loops", paramLabel = "N",
+            description = "Vert.x event-loop threads of this node (default: twice the cores, Vert.x's default).")
+    Integer eventLoops;
+
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
@@ -90,6 +95,13 @@ public final class WorkerCommand implements Callable<Integer> {
         Map<String, GeneratorTool> chosen = resolveTools(tools);
         Path storeDir = store != null ? store : config.store().dir();
         FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
+        if (eventLoops != null && (eventLoops < 1 || eventLoops > 256)) {
+            throw new UsageException("--event-loops must be 1-256, got " + eventLoops);
+        }
+        VertxOptions vertxOptions = new VertxOptions();
+        if (eventLoops != null) {
+            vertxOptions.setEventLoopPoolSize(eventLoops);
+        }
         Vertx vertx;
         String nodeId;
         if (cluster) {
@@ -100,10 +112,10 @@ public final class WorkerCommand implements Callable<Integer> {
                 throw new UsageException(e.getMessage());
             }
             HazelcastClusterManager manager = Clustering.clusterManager(settings);
-            vertx = Clustering.start(settings, manager).await(120, TimeUnit.SECONDS);
+            vertx = Clustering.start(settings, manager, vertxOptions).await(120, TimeUnit.SECONDS);
             nodeId = manager.getNodeId();
         } else {
-            vertx = Vertx.vertx();
+            vertx = Vertx.vertx(vertxOptions);
             nodeId = "local";
         }
         CountDownLatch stopped = new CountDownLatch(1);

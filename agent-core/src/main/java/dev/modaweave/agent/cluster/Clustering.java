@@ -77,9 +77,17 @@ public final class Clustering {
 
     /** Starts a clustered Vert.x node with {@code clusterManager}, its event bus on {@code settings.host()}. */
     public static Future<Vertx> start(ClusterSettings settings, HazelcastClusterManager clusterManager) {
-        VertxOptions options = new VertxOptions();
-        options.getEventBusOptions().setHost(settings.host()).setPort(0);
-        return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+        return start(settings, clusterManager, new VertxOptions());
+    }
+
+    /**
+     * Starts a clustered Vert.x node with {@code options} (event-loop count and the like); its event bus
+     * is bound to {@code settings.host()} whatever {@code options} say.
+     */
+    public static Future<Vertx> start(ClusterSettings settings, HazelcastClusterManager clusterManager, VertxOptions options) {
+        VertxOptions copy = new VertxOptions(options);
+        copy.getEventBusOptions().setHost(settings.host()).setPort(0);
+        return Vertx.builder().with(copy).withClusterManager(clusterManager).buildClustered();
     }
 
     /**
