@@ -68,6 +68,14 @@ class ClusteredDispatchTest {
         return new Node(vertx, manager);
     }
 
+    /** Two in-process members of a fresh loopback cluster. */
+    private List<Node> startTwoNodes() throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        return List.of(startNode(portA, members), startNode(portB, members));
+    }
+
     private static JsonObject request(String turnId, boolean await) {
         return new JsonObject().put("requestId", "r-" + turnId).put("turnId", turnId).put("await", await)
                 .put("calls", new JsonArray().add(new JsonObject().put("id", "img").put("task", "text-to-image")
@@ -76,11 +84,9 @@ class ClusteredDispatchTest {
 
     @Test
     void a_dispatcher_on_one_node_uses_a_worker_on_another_and_a_resent_job_is_answered_from_the_cluster_map() throws Exception {
-        int portA = freePort();
-        int portB = freePort();
-        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        Node a = startNode(portA, members);
-        Node b = startNode(portB, members);
+        List<Node> pair = startTwoNodes();
+        Node a = pair.get(0);
+        Node b = pair.get(1);
         ToolRegistry registry = ToolRegistry.create();
         Clustering.reportDepartures(a.manager(), registry);
         registry.attach(a.vertx()).await(10, TimeUnit.SECONDS);
@@ -113,11 +119,9 @@ class ClusteredDispatchTest {
 
     @Test
     void a_cancellation_published_on_another_node_stops_a_job_that_has_just_started() throws Exception {
-        int portA = freePort();
-        int portB = freePort();
-        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        Node a = startNode(portA, members);
-        Node b = startNode(portB, members);
+        List<Node> pair = startTwoNodes();
+        Node a = pair.get(0);
+        Node b = pair.get(1);
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         ScriptedTool painter = ScriptedTool.blocking("slow-painter", 1, never);
         b.vertx().deployVerticle(ToolWorker.of(painter, FileSystemArtifactStore.open(dir),
