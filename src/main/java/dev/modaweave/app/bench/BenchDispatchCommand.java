@@ -48,7 +48,7 @@ public final class BenchDispatchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "Length of each run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Seconds of unmeasured load before the runs of a mode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", description = "Seconds of unmeasured load before the runs of a mode, at the highest rate asked for up to 1000/s (default: ${DEFAULT-VALUE}).")
     int warmupSeconds;
 
     @Option(names = "--event-loops", paramLabel = "N", defaultValue = "1", description = {
@@ -138,7 +138,7 @@ public final class BenchDispatchCommand implements Callable<Integer> {
 
     private void runAll(PrintWriter out, String mode, Vertx vertx) throws InterruptedException {
         if (warmupSeconds > 0) {
-            run(vertx, mode + "-warmup", Math.min(500, rates[0]), warmupSeconds);
+            run(vertx, mode + "-warmup", Math.min(1000, Arrays.stream(rates).max().orElse(500)), warmupSeconds);
         }
         for (int rate : rates) {
             Result r = run(vertx, mode + "-" + rate, rate, seconds);
