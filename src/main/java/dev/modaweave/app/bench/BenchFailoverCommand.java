@@ -7,6 +7,7 @@ import dev.modaweave.app.UsageException;
 import dev.modaweave.app.cluster.BenchmarkTools;
 import dev.modaweave.app.cluster.ChildWorker;
 import dev.modaweave.tools.Artifact;
+import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.Json;
@@ -165,7 +166,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
             }
             Map<String, Integer> artifactsPerJob = new HashMap<>();
             for (Artifact a : FileSystemArtifactStore.open(storeDir).list()) {
-                Object jobId = a.attributes().get("jobId");
+                Object jobId = a.attributes().get(ArtifactStore.JOB_ATTRIBUTE);
                 if (jobId instanceof String id && id.startsWith(prefix)) {
                     artifactsPerJob.merge(id, 1, Integer::sum);
                 }

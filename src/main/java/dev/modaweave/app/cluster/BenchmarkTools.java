@@ -95,7 +95,7 @@ public final class BenchmarkTools {
     }
 
     private static GenerationResult png(GenerationRequest request) {
-        return new GenerationResult(PNG.clone(), "image/png", Map.of("width", 1, "height", 1, "jobId", request.jobId()));
+        return new GenerationResult(PNG.clone(), "image/png", Map.of("width", 1, "height", 1));
     }
 
     private static GenerationResult sleep(GenerationRequest request, ProgressListener progress, int defaultMin, int defaultMax) {

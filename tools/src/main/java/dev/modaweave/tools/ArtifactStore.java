@@ -38,6 +38,20 @@ public interface ArtifactStore {
     /** Deletes the artifact (its bytes too once no other artifact shares them). */
     boolean delete(String id);
 
+    /** The attribute under which a tool worker records the job an artifact was generated for. */
+    String JOB_ATTRIBUTE = "job";
+
+    /**
+     * The newest artifact generated for {@code jobId} (its {@value #JOB_ATTRIBUTE} attribute), also one
+     * another process stored in a shared store; empty when there is none. A worker asks before running
+     * a job that was sent again, so that a job whose first worker stored its result and then died
+     * without telling anyone is answered with that result instead of being generated twice. Stores
+     * that cannot look artifacts up by job answer empty, which only costs that protection.
+     */
+    default Optional<Artifact> findByJob(String jobId) {
+        return Optional.empty();
+    }
+
     /**
      * What describes a new artifact besides its bytes.
      *

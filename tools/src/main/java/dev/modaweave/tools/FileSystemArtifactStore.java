@@ -172,6 +172,18 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         }
     }
 
+    /** Looks through every sidecar, those other processes wrote included: meant for the rare resent job. */
+    @Override
+    public Optional<Artifact> findByJob(String jobId) {
+        if (jobId == null || jobId.isEmpty()) {
+            return Optional.empty();
+        }
+        rescan();
+        return index.values().stream().map(Entry::artifact)
+                .filter(a -> jobId.equals(a.attributes().get(JOB_ATTRIBUTE)))
+                .max(Comparator.comparing(Artifact::created));
+    }
+
     /** Every artifact the store knows, oldest first. */
     public List<Artifact> list() {
         rescan();

@@ -48,6 +48,19 @@ class FileSystemArtifactStoreTest {
     }
 
     @Test
+    void an_artifact_is_found_by_its_job_also_when_another_process_stored_it() {
+        FileSystemArtifactStore mine = FileSystemArtifactStore.open(dir);
+        FileSystemArtifactStore theirs = FileSystemArtifactStore.open(dir);
+        mine.put(pngBytes(1), png("painter"));
+        Artifact stored = theirs.put(pngBytes(2), new ArtifactStore.NewArtifact("image/png",
+                Map.of("width", 1, ArtifactStore.JOB_ATTRIBUTE, "turn-7:img"), "painter", Json.object(), List.of()));
+
+        assertThat(mine.findByJob("turn-7:img")).map(Artifact::id).contains(stored.id());
+        assertThat(mine.findByJob("turn-7:other")).isEmpty();
+        assertThat(mine.findByJob("")).isEmpty();
+    }
+
+    @Test
     void the_same_bytes_are_stored_once_however_many_artifacts_share_them() throws Exception {
         FileSystemArtifactStore store = FileSystemArtifactStore.open(dir);
 

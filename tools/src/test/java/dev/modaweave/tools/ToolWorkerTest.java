@@ -234,6 +234,26 @@ class ToolWorkerTest {
     }
 
     @Test
+    void a_resent_job_whose_result_an_earlier_worker_stored_is_answered_with_it_without_running_again(Vertx vertx) throws Exception {
+        ScriptedTool tool = ScriptedTool.succeeding("resent-tool");
+        deploy(vertx, tool, fast().build());
+
+        JsonObject first = call(vertx, "resent-tool", "job-14", prompt()).await(10, TimeUnit.SECONDS);
+        JsonObject again = vertx.eventBus().<JsonObject>request(EventBusAddresses.tool("resent-tool"), new JsonObject()
+                .put("jobId", "job-14").put("attempt", 2).put("args", prompt())).await(10, TimeUnit.SECONDS).body();
+        JsonObject fresh = vertx.eventBus().<JsonObject>request(EventBusAddresses.tool("resent-tool"), new JsonObject()
+                .put("jobId", "job-15").put("attempt", 2).put("args", prompt())).await(10, TimeUnit.SECONDS).body();
+
+        assertThat(first.getJsonObject("artifact").getJsonObject("attributes").getString(ArtifactStore.JOB_ATTRIBUTE))
+                .isEqualTo("job-14");
+        assertThat(again.getBoolean("reused")).isTrue();
+        assertThat(again.getString("artifactId")).isEqualTo(first.getString("artifactId"));
+        assertThat(fresh.getBoolean("ok")).isTrue();
+        assertThat(fresh.containsKey("reused")).isFalse();
+        assertThat(tool.calls()).isEqualTo(2);
+    }
+
+    @Test
     void a_started_worker_announces_its_tool_to_registries(Vertx vertx) throws Exception {
         ToolRegistry registry = ToolRegistry.create();
         registry.attach(vertx).await(5, TimeUnit.SECONDS);

@@ -176,6 +176,13 @@ public final class ToolCall {
         long[] generated = new long[1];
         resilience.<JsonObject>timeLimited(() -> executor.<JsonObject>executeBlocking(() -> {
                     attemptCancellation.throwIfCancelled();
+                    Artifact earlier = dispatchAttempt > 1 ? store.findByJob(jobId).orElse(null) : null;
+                    if (earlier != null) {
+                        // an earlier worker stored this job's result and died before anyone heard of it
+                        JsonObject reused = success(earlier).put("reused", true);
+                        recordAndAnswer(reused, earlier);
+                        return reused;
+                    }
                     Map<String, GenerationRequest.InputArtifact> inputs = loadInputs(schema, store);
                     GenerationRequest request = new GenerationRequest(jobId, args, inputs, attemptCancellation);
                     GenerationResult result = tool.generate(request, (fraction, text) -> publish("progress", fraction, text));
@@ -184,14 +191,7 @@ public final class ToolCall {
                     Artifact artifact = store(result, schema, store);
                     JsonObject ok = success(artifact);
                     if (!attemptCancellation.isCancelled()) {
-                        // answered from this thread, at once: the less time between storing a result and
-                        // telling anyone, the less is lost if this node dies in between
-                        if (results != null) {
-                            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact.id(),
-                                    ok.getJsonObject("artifact"));
-                            ok.put("recorded", true);
-                        }
-                        answer(ok);
+                        recordAndAnswer(ok, artifact);
                     }
                     return ok;
                 }, false).toCompletionStage())
@@ -226,6 +226,19 @@ public final class ToolCall {
                 }));
     }
 
+    /**
+     * Records the job's result in the cluster map (when clustered) and answers, from the calling thread
+     * at once: the less time between storing a result and telling anyone, the less is lost if this node
+     * dies in between.
+     */
+    private void recordAndAnswer(JsonObject ok, Artifact artifact) {
+        if (results != null) {
+            results.record(jobId, descriptor.name(), options.nodeId(), attempts, artifact.id(), ok.getJsonObject("artifact"));
+            ok.put("recorded", true);
+        }
+        answer(ok);
+    }
+
     private Map<String, GenerationRequest.InputArtifact> loadInputs(ArgumentsSchema schema, ArtifactStore store) {
         Map<String, GenerationRequest.InputArtifact> inputs = new LinkedHashMap<>();
         for (Map.Entry<String, Modality> e : schema.artifactArguments().entrySet()) {
@@ -254,7 +267,12 @@ public final class ToolCall {
                 parents.add(value.asText());
             }
         }
-        return store.put(result.bytes(), new ArtifactStore.NewArtifact(result.mimeType(), result.attributes(),
+        Map<String, Object> attributes = result.attributes();
+        if (!attributes.containsKey(ArtifactStore.JOB_ATTRIBUTE)) {
+            attributes = new LinkedHashMap<>(attributes);
+            attributes.put(ArtifactStore.JOB_ATTRIBUTE, jobId);
+        }
+        return store.put(result.bytes(), new ArtifactStore.NewArtifact(result.mimeType(), attributes,
                 descriptor.name(), args, parents));
     }
 
