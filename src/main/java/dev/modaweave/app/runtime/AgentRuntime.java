@@ -20,6 +20,7 @@ import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.nio.file.Path;
@@ -138,6 +139,7 @@ public final class AgentRuntime implements AutoCloseable {
         private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
         private ClusterSettings cluster;
         private boolean busApi;
+        private int eventLoops;
 
         private Builder() {
         }
@@ -154,6 +156,7 @@ public final class AgentRuntime implements AutoCloseable {
             storeRoot = config.store().dir();
             storeMaxBytes = config.store().maxBytes();
             storeMaxAge = config.store().maxAge();
+            eventLoops = config.server().eventLoops();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
@@ -199,6 +202,15 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        /** Vert.x event-loop threads of this node; 0 (the default) keeps Vert.x's default of twice the cores. */
+        public Builder eventLoops(int loops) {
+            if (loops < 0 || loops > 256) {
+                throw new IllegalArgumentException("eventLoops must be 0-256, got " + loops);
+            }
+            this.eventLoops = loops;
+            return this;
+        }
+
         /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
         public Builder busApi(boolean enabled) {
             this.busApi = enabled;
@@ -223,12 +235,16 @@ public final class AgentRuntime implements AutoCloseable {
             }
             Vertx vertx;
             HazelcastClusterManager manager = null;
+            VertxOptions vertxOptions = new VertxOptions();
+            if (eventLoops > 0) {
+                vertxOptions.setEventLoopPoolSize(eventLoops);
+            }
             try {
                 if (cluster == null) {
-                    vertx = Vertx.vertx();
+                    vertx = Vertx.vertx(vertxOptions);
                 } else {
                     manager = Clustering.clusterManager(cluster);
-                    vertx = Clustering.start(cluster, manager).await(60, TimeUnit.SECONDS);
+                    vertx = Clustering.start(cluster, manager, vertxOptions).await(60, TimeUnit.SECONDS);
                 }
             } catch (Exception e) {
                 served.forEach(GeneratorTool::close);

@@ -118,6 +118,17 @@ class ConfigLoaderTest {
         var config = ConfigLoader.parse(Files.readString(example), example.toString());
         assertThat(config.llm().provider()).isEqualTo(LlmConfig.Provider.EMBEDDED);
         assertThat(config.server().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(config.server().eventLoops()).isZero();
+    }
+
+    @Test
+    void the_event_loop_count_is_vertx_default_unless_set_and_refused_outside_1_to_256() throws Exception {
+        assertThat(ConfigLoader.parse("server:\n  port: 9000\n", "t.yaml").server().eventLoops()).isZero();
+        assertThat(ConfigLoader.parse("server:\n  eventLoops: 1\n", "t.yaml").server().eventLoops()).isEqualTo(1);
+        assertThatThrownBy(() -> ConfigLoader.parse("server:\n  eventLoops: 300\n", "t.yaml"))
+                .hasMessageContaining("server.eventLoops is 300").hasMessageContaining("1 to 256");
+        assertThatThrownBy(() -> ConfigLoader.parse("server:\n  eventLoops: -1\n", "t.yaml"))
+                .hasMessageContaining("server.eventLoops is -1");
     }
 
     @Test
