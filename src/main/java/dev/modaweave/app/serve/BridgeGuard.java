@@ -9,7 +9,6 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +29,6 @@ final class BridgeGuard implements Handler<BridgeEvent> {
 
     private final SessionOwners owners;
     private final Map<SockJSSocket, String> sockets = new ConcurrentHashMap<>();
-    private volatile long lastOutbound = System.nanoTime();
 
     BridgeGuard(SessionOwners owners) {
         this.owners = owners;
@@ -64,28 +62,7 @@ final class BridgeGuard implements Handler<BridgeEvent> {
                 event.complete(address == null || !address.startsWith(SESSION_PREFIX)
                         || claim(event, address.substring(SESSION_PREFIX.length())));
             }
-            case RECEIVE -> {
-                lastOutbound = System.nanoTime();
-                event.complete(true);
-            }
             default -> event.complete(true);
-        }
-    }
-
-    /**
-     * Before a shutdown closes the sockets: waits until no frame went out to any socket for {@code quiet}
-     * (at most {@code max}), so that the last events of turns that just ended, which travel from the
-     * agent over the event bus to the bridge and only then to the socket, are written before the
-     * connections close. Returns at once when no socket is open.
-     */
-    void awaitOutboundQuiet(Duration quiet, Duration max) throws InterruptedException {
-        long deadline = System.nanoTime() + max.toNanos();
-        while (!sockets.isEmpty() && System.nanoTime() < deadline) {
-            long silentFor = System.nanoTime() - lastOutbound;
-            if (silentFor >= quiet.toNanos()) {
-                return;
-            }
-            Thread.sleep(Math.max(1, (quiet.toNanos() - silentFor) / 1_000_000));
         }
     }
 

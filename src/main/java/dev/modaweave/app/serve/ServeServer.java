@@ -33,7 +33,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -54,16 +53,11 @@ final class ServeServer implements AutoCloseable {
     private static final long KEEP_ALIVE_MS = 15_000;
     /** How long cancelled turns get to send their last event before the server closes regardless. */
     private static final long CANCEL_GRACE_MS = 10_000;
-    /** Bridge frames still on their way when the agent is idle get this long without another frame… */
-    private static final Duration BRIDGE_QUIET = Duration.ofMillis(200);
-    /** …and this long at most, before the sockets close. */
-    private static final Duration BRIDGE_FLUSH_MAX = Duration.ofSeconds(2);
 
     private final ServeOptions options;
     private final AgentRuntime runtime;
     private final ServeMetrics metrics;
     private final SessionOwners owners = new SessionOwners();
-    private final BridgeGuard bridgeGuard = new BridgeGuard(owners);
     private final AtomicInteger turnsRunning = new AtomicInteger();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -155,7 +149,7 @@ final class ServeServer implements AutoCloseable {
                 .setDeleteUploadedFilesOnEnd(true)).handler(artifacts::upload);
         endpoints.add("/v1/artifacts/:id/meta", HttpMethod.GET).handler(artifacts::meta);
         endpoints.add("/v1/artifacts/:id", HttpMethod.GET, HttpMethod.HEAD).handler(artifacts::download);
-        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeGuard.options(), bridgeGuard));
+        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeGuard.options(), new BridgeGuard(owners)));
         router.route("/v1/*").handler(ctx -> endpoints.notAnswered(ctx, "endpoint"));
         router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
@@ -414,9 +408,8 @@ final class ServeServer implements AutoCloseable {
             if (cancelled > 0) {
                 LOG.warn("{} turns still ran after the {} ms drain timeout and were cancelled", cancelled, options.drainTimeout().toMillis());
             }
-            // the agent is idle; what is left is writing the last events of HTTP turns and of bridge turns
+            // the agent is idle; what is left is writing the last events of HTTP turns
             drained.get(CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
-            bridgeGuard.awaitOutboundQuiet(BRIDGE_QUIET, BRIDGE_FLUSH_MAX);
         } catch (TimeoutException e) {
             LOG.warn("turns still running {} ms after they were cancelled; closing anyway", CANCEL_GRACE_MS);
         } catch (InterruptedException e) {
