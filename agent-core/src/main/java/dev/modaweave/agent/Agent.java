@@ -15,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,8 +53,6 @@ public final class Agent {
     private final String eventsAddress = "modaweave.agent.events." + UUID.randomUUID();
     private final Map<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, TurnRun> running = new HashMap<>();
-    private final List<Promise<Void>> idleWaiters = new ArrayList<>();
-    private volatile boolean accepting = true;
     private MessageConsumer<JsonObject> consumer;
 
     private Agent(Builder b) {
@@ -105,8 +102,7 @@ public final class Agent {
     /**
      * Starts one turn. The returned future completes as soon as the turn has started (its result is the
      * future of the turn's last event), or fails at once when it cannot start: an invalid session or turn
-     * id, a turn already running in the session ({@link IllegalStateException}), or an agent that is
-     * draining ({@link AgentShuttingDownException}).
+     * id, or a turn already running in the session ({@link IllegalStateException}).
      */
     public Future<Future<JsonObject>> startTurn(String sessionId, String turnId, UserInput input, Consumer<JsonObject> events) {
         if (turnId == null || !turnId.matches("[A-Za-z0-9_.]{1,64}")) {
@@ -114,11 +110,6 @@ public final class Agent {
         }
         Promise<Future<JsonObject>> started = Promise.promise();
         context.runOnContext(v -> {
-            if (!accepting) {
-                started.fail(new AgentShuttingDownException("the agent is shutting down and takes no new turns;"
-                        + " send the turn to another node or try again once this one is back"));
-                return;
-            }
             Session session;
             try {
                 session = session(sessionId, true);
@@ -148,42 +139,6 @@ public final class Agent {
             result.complete(run.isPresent());
         });
         return result.future();
-    }
-
-    /**
-     * Drains the agent before a shutdown: from now on no turn starts ({@link AgentShuttingDownException}),
-     * the running turns may finish within {@code grace}, and those still running then are cancelled, so
-     * that each of them still ends with its {@code turn_failed} event (code {@code cancelled}). Completes
-     * with the number of turns cancelled once no turn runs any more.
-     */
-    public Future<Integer> drain(Duration grace) {
-        Objects.requireNonNull(grace, "grace");
-        Promise<Integer> result = Promise.promise();
-        accepting = false;
-        context.runOnContext(v -> {
-            Future<Void> idle = idle();
-            long timer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> {
-                int left = running.size();
-                new ArrayList<>(running.values()).forEach(r -> r.cancel("the server is shutting down; the turn ran past the "
-                        + grace.toMillis() + " ms grace period"));
-                idle.onComplete(ar -> result.complete(left));
-            });
-            idle.onComplete(ar -> {
-                if (vertx.cancelTimer(timer)) {
-                    result.complete(0);
-                }
-            });
-        });
-        return result.future();
-    }
-
-    private Future<Void> idle() {
-        if (running.isEmpty()) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> waiter = Promise.promise();
-        idleWaiters.add(waiter);
-        return waiter.future();
     }
 
     /** Registers the consumer of the dispatcher's events; call once before the first turn. */
@@ -244,14 +199,6 @@ public final class Agent {
     void turnEnded(TurnRun run) {
         running.remove(run.turnId());
         run.session().busy = false;
-        // after the turn's own future has completed, so that its caller has seen the end first
-        context.runOnContext(v -> {
-            if (running.isEmpty() && !idleWaiters.isEmpty()) {
-                List<Promise<Void>> waiters = List.copyOf(idleWaiters);
-                idleWaiters.clear();
-                waiters.forEach(Promise::complete);
-            }
-        });
     }
 
     Future<List<Artifact>> resolveMedia(List<String> ids) {

@@ -75,8 +75,7 @@ public final class AgentVerticle extends VerticleBase {
         String address = EventBusAddresses.session(sessionId);
         agent.startTurn(sessionId, turnId, input, event -> vertx.eventBus().publish(address, event)).onComplete(ar -> {
             if (ar.failed()) {
-                String code = ar.cause() instanceof AgentShuttingDownException ? "shutting_down"
-                        : ar.cause() instanceof IllegalStateException ? "session_busy" : "bad_request";
+                String code = ar.cause() instanceof IllegalStateException ? "session_busy" : "bad_request";
                 message.reply(refusal(code, ar.cause().getMessage()));
             } else {
                 message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turnId).put("events", address));

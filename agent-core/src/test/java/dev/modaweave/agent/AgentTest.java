@@ -14,7 +14,6 @@ import dev.modaweave.tools.ToolDescriptor;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import dev.modaweave.tools.testing.ScriptedTool;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -37,7 +36,6 @@ import static dev.modaweave.agent.ScriptedStreamingModel.Fail;
 import static dev.modaweave.agent.ScriptedStreamingModel.Text;
 import static dev.modaweave.agent.ScriptedStreamingModel.ToolCall;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @ExtendWith(VertxExtension.class)
 class AgentTest {
@@ -379,35 +377,5 @@ class AgentTest {
                 new JsonObject().put("sessionId", "app-1").put("message", new JsonObject().put("text", " ")))
                 .await(5, TimeUnit.SECONDS).body();
         assertThat(empty.getJsonObject("error").getString("message")).contains("empty");
-    }
-
-    @Test
-    void a_draining_agent_refuses_new_turns_and_ends_the_running_one_after_the_grace_period(Vertx vertx) throws Exception {
-        CountDownLatch never = new CountDownLatch(1);
-        ScriptedTool stuck = ScriptedTool.blocking("stuck", 2, never);
-        serve(vertx, stuck);
-        Agent agent = agent(vertx, ScriptedStreamingModel.replies(4,
-                "<meta>{\"id\":\"v\",\"task\":\"text-to-image\",\"tool\":\"stuck\",\"args\":{\"prompt\":\"a long take\"}}</meta>"));
-        Future<JsonObject> running = agent.turn("s1", UserInput.text("film it"), events::add);
-        while (stuck.calls() == 0) {
-            Thread.onSpinWait();
-        }
-
-        Future<Integer> drained = agent.drain(Duration.ofMillis(100));
-        assertThatThrownBy(() -> agent.turn("s2", UserInput.text("one more"), e -> { }).await(10, TimeUnit.SECONDS))
-                .isInstanceOf(AgentShuttingDownException.class).hasMessageContaining("shutting down");
-
-        assertThat(drained.await(30, TimeUnit.SECONDS)).isEqualTo(1);
-        JsonObject last = running.await(5, TimeUnit.SECONDS);
-        assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_FAILED);
-        assertThat(last.getJsonObject("error").getString("code")).isEqualTo("cancelled");
-        assertThat(types()).last().isEqualTo(AgentEvents.TURN_FAILED);
-    }
-
-    @Test
-    void draining_an_idle_agent_completes_at_once_with_nothing_cancelled(Vertx vertx) throws Exception {
-        Agent agent = agent(vertx, ScriptedStreamingModel.replies(4, "Hello."));
-        runTurn(agent, "s1", "hi");
-        assertThat(agent.drain(Duration.ofMinutes(5)).await(10, TimeUnit.SECONDS)).isZero();
     }
 }

@@ -105,17 +105,16 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
      * @param port         port (default 8080)
      * @param tokenEnv     environment variable holding the bearer token; none means no authentication
      * @param maxBodyBytes largest request body, uploads included (default 64 MiB)
-     * @param drainTimeout how long a shutdown lets running turns finish before it cancels them (default 30 s)
      * @param eventLoops   Vert.x event-loop threads of the node {@code serve} and {@code run} start; 0 (the
      *                     default) keeps Vert.x's own default of twice the cores
      */
-    public record Server(String host, int port, String tokenEnv, long maxBodyBytes, Duration drainTimeout, int eventLoops) {
-        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20, Duration.ofSeconds(30), 0);
+    public record Server(String host, int port, String tokenEnv, long maxBodyBytes, int eventLoops) {
+        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20, 0);
 
         @JsonCreator
         static Server of(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
                          @JsonProperty("tokenEnv") String tokenEnv, @JsonProperty("maxBodyBytes") Long maxBodyBytes,
-                         @JsonProperty("drainTimeout") String drainTimeout, @JsonProperty("eventLoops") Integer eventLoops) {
+                         @JsonProperty("eventLoops") Integer eventLoops) {
             int p = or(port, DEFAULTS.port);
             if (p < 0 || p > 65535) {
                 throw new ConfigException("server.port is " + p + "; use 0 (any free port) to 65535");
@@ -128,7 +127,7 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
                 throw new ConfigException("server.tokenEnv must name an environment variable (letters, digits, '_'), not hold the token itself");
             }
             return new Server(host == null ? DEFAULTS.host : host, p, tokenEnv, maxBodyBytes == null ? DEFAULTS.maxBodyBytes : maxBodyBytes,
-                    drainTimeout == null ? DEFAULTS.drainTimeout : Durations.parse("server.drainTimeout", drainTimeout), loops);
+                    loops);
         }
     }
 

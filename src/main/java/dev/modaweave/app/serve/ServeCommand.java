@@ -50,8 +50,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-upload", paramLabel = "MIB", description = "Largest accepted upload in MiB (default: server.maxBodyBytes, 64 MiB).")
     Integer maxUploadMib;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", description = "How long shutting down lets running turns finish before it cancels them (default: server.drainTimeout, 30 s).")
-    Integer drainSeconds;
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long shutting down waits for running turns (default: ${DEFAULT-VALUE}).")
+    int drainSeconds;
 
     @Option(names = "--cluster", description = "Join a Hazelcast cluster (TCP-IP member list, no multicast) instead of running alone.")
     boolean cluster;
@@ -105,7 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (maxUploadMib != null && (maxUploadMib < 1 || maxUploadMib > 4096)) {
             throw new UsageException("--max-upload " + maxUploadMib + " is out of range 1-4096 MiB");
         }
-        if (drainSeconds != null && drainSeconds < 0) {
+        if (drainSeconds < 0) {
             throw new UsageException("--drain-timeout must not be negative");
         }
         String variable = tokenEnv != null ? tokenEnv : server.tokenEnv();
@@ -132,6 +132,6 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Path store = storeDir != null ? storeDir : config.store().dir();
         return new ServeOptions(host != null ? host : server.host(), p, store, token, maxUpload, Math.min(maxUpload, 256L << 10),
-                drainSeconds != null ? Duration.ofSeconds(drainSeconds) : server.drainTimeout(), settings);
+                Duration.ofSeconds(drainSeconds), settings);
     }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param token          the bearer token every API request must carry, or null for none
  * @param maxUploadBytes largest accepted upload
  * @param maxTurnBytes   largest accepted {@code POST /v1/turns} body
- * @param drainTimeout   how long shutting down lets running turns finish before it cancels them
+ * @param drainTimeout   how long shutting down waits for running turns
  * @param cluster        the cluster to join, or null to run alone
  */
 record ServeOptions(String host, int port, Path storeRoot, String token, long maxUploadBytes, long maxTurnBytes,
@@ -40,10 +40,6 @@ record ServeOptions(String host, int port, Path storeRoot, String token, long ma
 
     ServeOptions withToken(String newToken) {
         return new ServeOptions(host, port, storeRoot, newToken, maxUploadBytes, maxTurnBytes, drainTimeout, cluster);
-    }
-
-    ServeOptions withDrainTimeout(Duration timeout) {
-        return new ServeOptions(host, port, storeRoot, token, maxUploadBytes, maxTurnBytes, timeout, cluster);
     }
 
     ServeOptions withMaxUploadBytes(long bytes) {

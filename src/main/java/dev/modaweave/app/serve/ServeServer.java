@@ -2,7 +2,6 @@ package dev.modaweave.app.serve;
 
 import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentEvents;
-import dev.modaweave.agent.AgentShuttingDownException;
 import dev.modaweave.agent.Session;
 import dev.modaweave.agent.UserInput;
 import dev.modaweave.app.runtime.AgentRuntime;
@@ -51,8 +50,6 @@ final class ServeServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServeServer.class);
     private static final long KEEP_ALIVE_MS = 15_000;
-    /** How long cancelled turns get to send their last event before the server closes regardless. */
-    private static final long CANCEL_GRACE_MS = 10_000;
 
     private final ServeOptions options;
     private final AgentRuntime runtime;
@@ -334,9 +331,7 @@ final class ServeServer implements AutoCloseable {
             turnEnded();
             if (ar.failed()) {
                 Throwable cause = ar.cause();
-                if (cause instanceof AgentShuttingDownException) {
-                    HttpError.send(ctx, 503, "shutting_down", "the server is shutting down and takes no new turns; try another node");
-                } else if (cause instanceof IllegalStateException) {
+                if (cause instanceof IllegalStateException) {
                     HttpError.send(ctx, 409, "session_busy", cause.getMessage());
                 } else if (cause instanceof IllegalArgumentException) {
                     HttpError.send(ctx, 400, "bad_request", cause.getMessage());
@@ -387,35 +382,26 @@ final class ServeServer implements AutoCloseable {
     // ---- shutdown -------------------------------------------------------------------------------
 
     /**
-     * Stops taking turns, over HTTP (503 {@code shutting_down}) and over the event-bus bridge (reply
-     * {@code accepted:false}, code {@code shutting_down}); lets the running turns of both finish within
-     * the drain timeout, then cancels what still runs, so that every caller still gets the turn's last
-     * event ({@code turn_done}, or {@code turn_failed} with code {@code cancelled}); only then closes the
-     * server and the runtime. Idempotent.
+     * Stops taking turns (new ones get 503), waits up to the drain timeout for running turns to end,
+     * then closes the server and the runtime (which cancels what still runs). Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Future<Integer> agentDrained = runtime.agent().drain(options.drainTimeout());
         draining.set(true);
         if (turnsRunning.get() == 0) {
             drained.complete(null);
         }
         try {
-            int cancelled = agentDrained.await(options.drainTimeout().toMillis() + CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
-            if (cancelled > 0) {
-                LOG.warn("{} turns still ran after the {} ms drain timeout and were cancelled", cancelled, options.drainTimeout().toMillis());
-            }
-            // the agent is idle; what is left is writing the last events of HTTP turns
-            drained.get(CANCEL_GRACE_MS, TimeUnit.MILLISECONDS);
+            drained.get(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.warn("turns still running {} ms after they were cancelled; closing anyway", CANCEL_GRACE_MS);
+            LOG.warn("{} turns still running after {}; cancelling them", turnsRunning.get(), options.drainTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("draining the turns failed: {}", e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
         }
         try {
             server.close().await(10, TimeUnit.SECONDS);

@@ -117,7 +117,6 @@ class ConfigLoaderTest {
         assertThat(example).exists();
         var config = ConfigLoader.parse(Files.readString(example), example.toString());
         assertThat(config.llm().provider()).isEqualTo(LlmConfig.Provider.EMBEDDED);
-        assertThat(config.server().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
         assertThat(config.server().eventLoops()).isZero();
     }
 
@@ -129,13 +128,5 @@ class ConfigLoaderTest {
                 .hasMessageContaining("server.eventLoops is 300").hasMessageContaining("1 to 256");
         assertThatThrownBy(() -> ConfigLoader.parse("server:\n  eventLoops: -1\n", "t.yaml"))
                 .hasMessageContaining("server.eventLoops is -1");
-    }
-
-    @Test
-    void the_servers_drain_timeout_is_a_positive_duration() throws Exception {
-        assertThat(ConfigLoader.parse("server:\n  drainTimeout: 2m\n", "t.yaml").server().drainTimeout())
-                .isEqualTo(java.time.Duration.ofMinutes(2));
-        assertThatThrownBy(() -> ConfigLoader.parse("server:\n  drainTimeout: soon\n", "t.yaml"))
-                .hasMessageContaining("server.drainTimeout").hasMessageContaining("30s");
     }
 }

@@ -1,14 +1,12 @@
 package dev.modaweave.app.serve;
 
 import dev.modaweave.app.runtime.AgentRuntime;
-import dev.modaweave.tools.testing.ScriptedTool;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -22,10 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -134,150 +129,5 @@ class ServeLifecycleTest {
         assertThat(events).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
         closed.get(60, TimeUnit.SECONDS);
         assertThatThrownBy(() -> get(port, "/health")).isInstanceOf(java.io.IOException.class);
-    }
-
-    private static final String SLOW_CALL = "Slowly: <meta>{\"id\":\"s\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"a slow tide\"}}</meta>";
-
-    /** A tool that blocks until released or cancelled, counting the calls that reached it. */
-    static final class SlowTool {
-        final CountDownLatch release = new CountDownLatch(1);
-        final CountDownLatch cancelled = new CountDownLatch(2);
-        final CountDownLatch entered;
-        final ScriptedTool tool;
-
-        SlowTool(int calls) {
-            entered = new CountDownLatch(calls);
-            tool = new ScriptedTool(ScriptedTool.imageDescriptor("slow-painter", 4), (r, p, n) -> {
-                r.cancellation().onCancel(cancelled::countDown);
-                entered.countDown();
-                while (!release.await(5, TimeUnit.MILLISECONDS) && !r.cancellation().isCancelled()) {
-                    Thread.onSpinWait();
-                }
-                r.cancellation().throwIfCancelled();
-                return ScriptedTool.png();
-            });
-        }
-    }
-
-    /** A SockJS bridge client: raw frames in a queue. */
-    record BridgeClient(Vertx vertx, WebSocket ws, BlockingQueue<JsonObject> frames) {
-        static BridgeClient connect(int port) throws Exception {
-            Vertx vertx = Vertx.vertx();
-            WebSocket ws = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-                    .setURI("/eventbus/websocket")).await(10, TimeUnit.SECONDS);
-            BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
-            ws.handler(frame -> frames.add(frame.toJsonObject()));
-            return new BridgeClient(vertx, ws, frames);
-        }
-
-        void turn(String sessionId, String text, String replyAddress) {
-            ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "modaweave.session." + sessionId).encode());
-            ws.writeTextMessage(new JsonObject().put("type", "send").put("address", "modaweave.agent").put("replyAddress", replyAddress)
-                    .put("body", new JsonObject().put("sessionId", sessionId).put("message", new JsonObject().put("text", text))).encode());
-        }
-
-        /** The bodies of the frames sent to {@code address}, up to and including the first that {@code last} accepts. */
-        List<JsonObject> until(String address, java.util.function.Predicate<JsonObject> last) throws InterruptedException {
-            List<JsonObject> bodies = new java.util.ArrayList<>();
-            while (true) {
-                JsonObject frame = frames.poll(60, TimeUnit.SECONDS);
-                assertThat(frame).as("a bridge frame for " + address + " within 60 s; so far " + bodies).isNotNull();
-                if (address.equals(frame.getString("address"))) {
-                    bodies.add(frame.getJsonObject("body"));
-                    if (last.test(frame.getJsonObject("body"))) {
-                        return bodies;
-                    }
-                }
-            }
-        }
-
-        void close() throws Exception {
-            vertx.close().await(10, TimeUnit.SECONDS);
-        }
-    }
-
-    private CompletableFuture<HttpResponse<Stream<String>>> httpTurn(int port, String sessionId, String text) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/turns"))
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("sessionId", sessionId)
-                        .put("message", new JsonObject().put("text", text)).encode())).build(), HttpResponse.BodyHandlers.ofLines());
-    }
-
-    private static List<JsonObject> events(CompletableFuture<HttpResponse<Stream<String>>> response) throws Exception {
-        return response.get(60, TimeUnit.SECONDS).body().filter(l -> l.startsWith("data: ")).map(l -> new JsonObject(l.substring(6))).toList();
-    }
-
-    private static boolean isLast(JsonObject event) {
-        return List.of("turn_done", "turn_failed").contains(event.getString("type"));
-    }
-
-    /** A server over a {@link SlowTool} with one turn in it over the bridge ({@code bridge-a}) and one over HTTP ({@code http-a}). */
-    private final class TwoSlowTurns implements AutoCloseable {
-        final SlowTool slow = new SlowTool(2);
-        final ServeServer server;
-        final BridgeClient bridge;
-        final CompletableFuture<HttpResponse<Stream<String>>> overHttp;
-
-        TwoSlowTurns(Path store, Duration drainTimeout) throws Exception {
-            server = ServeServer.start(ServeOptions.local(0, store).withDrainTimeout(drainTimeout), AgentRuntime.builder().tools(List.of(slow.tool)));
-            bridge = BridgeClient.connect(server.port());
-            bridge.turn("bridge-a", SLOW_CALL, "r1");
-            assertThat(bridge.until("r1", b -> true).get(0).getBoolean("accepted")).isTrue();
-            overHttp = httpTurn(server.port(), "http-a", SLOW_CALL);
-            assertThat(slow.entered.await(60, TimeUnit.SECONDS)).as("both turns reached the tool").isTrue();
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                bridge.close();
-            } finally {
-                server.close();
-            }
-        }
-    }
-
-    @Test
-    void closing_lets_running_bridge_and_http_turns_finish_and_refuses_late_turns_over_both(@TempDir Path store) throws Exception {
-        try (TwoSlowTurns turns = new TwoSlowTurns(store, Duration.ofMinutes(2))) {
-            int port = turns.server.port();
-            BridgeClient bridge = turns.bridge;
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(turns.server::close);
-            while (new JsonObject(get(port, "/ready").body()).getJsonObject("checks").getBoolean("acceptingTurns")) {
-                Thread.onSpinWait();
-            }
-            bridge.turn("bridge-late", "too late", "r2");
-            JsonObject refusal = bridge.until("r2", b -> true).get(0);
-            assertThat(refusal.getBoolean("accepted")).isFalse();
-            assertThat(refusal.getJsonObject("error").getString("code")).isEqualTo("shutting_down");
-            HttpResponse<String> late = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/turns"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"http-late\",\"message\":{\"text\":\"too late\"}}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(late.statusCode()).isEqualTo(503);
-            assertThat(new JsonObject(late.body()).getJsonObject("error").getString("code")).isEqualTo("shutting_down");
-            assertThat(closed).as("the running turns hold the shutdown").isNotDone();
-
-            turns.slow.release.countDown();
-            List<JsonObject> overBridge = bridge.until("modaweave.session.bridge-a", ServeLifecycleTest::isLast);
-            assertThat(overBridge).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
-            assertThat(events(turns.overHttp)).extracting(e -> e.getString("type")).contains("artifact").last().isEqualTo("turn_done");
-            closed.get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
-    void turns_still_running_after_the_drain_timeout_are_cancelled_and_every_caller_gets_its_last_event(@TempDir Path store) throws Exception {
-        try (TwoSlowTurns turns = new TwoSlowTurns(store, Duration.ofMillis(300))) {
-            turns.server.close();
-
-            for (List<JsonObject> events : List.of(turns.bridge.until("modaweave.session.bridge-a", ServeLifecycleTest::isLast),
-                    events(turns.overHttp))) {
-                JsonObject last = events.get(events.size() - 1);
-                assertThat(last.getString("type")).as(events.toString()).isEqualTo("turn_failed");
-                assertThat(last.getJsonObject("error").getString("code")).isEqualTo("cancelled");
-                assertThat(last.getJsonObject("error").getString("message")).contains("shutting down");
-                assertThat(events).extracting(e -> e.getString("type")).contains("call_failed");
-            }
-            assertThat(turns.slow.cancelled.await(60, TimeUnit.SECONDS)).as("both tool calls were cancelled").isTrue();
-        }
     }
 }
