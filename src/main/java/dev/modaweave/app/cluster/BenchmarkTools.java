@@ -50,7 +50,7 @@ public final class BenchmarkTools {
     /** A new instance of the benchmark tool {@code name}, if it is one. */
     public static Optional<GeneratorTool> create(String name) {
         return switch (name) {
-            case NOOP -> Optional.of(new Tool(descriptor(NOOP, 64, "returns a 1x1 PNG at once"), (r, p) -> png(r)));
+            case NOOP -> Optional.of(new Tool(descriptor(NOOP, 64, "returns a 1x1 PNG at once"), (r, p) -> png()));
             case SLEEP -> Optional.of(new Tool(descriptor(SLEEP, 16, "sleeps 200-500 ms, then returns a 1x1 PNG"),
                     (r, p) -> sleep(r, p, 200, 500)));
             case FAIL -> Optional.of(new Tool(descriptor(FAIL, 8, "always fails as an unreachable backend would"), (r, p) -> {
@@ -94,7 +94,7 @@ public final class BenchmarkTools {
                 .description("BENCHMARK TOOL, not a generator: " + what + ".").build();
     }
 
-    private static GenerationResult png(GenerationRequest request) {
+    private static GenerationResult png() {
         return new GenerationResult(PNG.clone(), "image/png", Map.of("width", 1, "height", 1));
     }
 
@@ -112,7 +112,7 @@ public final class BenchmarkTools {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return png(request);
+        return png();
     }
 
     private interface Body {
