@@ -13,6 +13,7 @@ import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -91,7 +92,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
         int p3 = DriverNode.freePort();
         ClusterSettings settings = DriverNode.loopback(p1, List.of(p1, p2, p3));
         Dispatcher.Options options = Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(60)).build();
-        try (DriverNode node = DriverNode.clustered(settings, options, new io.vertx.core.VertxOptions());
+        try (DriverNode node = DriverNode.clustered(settings, options, new VertxOptions());
              ChildWorker first = startWorker(settings, p2, storeDir);
              ChildWorker second = startWorker(settings, p3, storeDir)) {
             DriverNode.await(() -> node.registry.nodes(BenchmarkTools.SLEEP).size() == 2, Duration.ofSeconds(60),
@@ -212,7 +213,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
     }
 
     private static ObjectNode openBreaker(int calls, Path storeDir) throws Exception {
-        try (DriverNode node = DriverNode.embedded(Dispatcher.Options.builder().build(), new io.vertx.core.VertxOptions())) {
+        try (DriverNode node = DriverNode.embedded(Dispatcher.Options.builder().build(), new VertxOptions())) {
             node.vertx.deployVerticle(ToolWorker.of(BenchmarkTools.create(BenchmarkTools.FAIL).orElseThrow(),
                     FileSystemArtifactStore.open(storeDir), ToolWorker.Options.builder().maxAttempts(1).minimumCalls(5)
                             .slidingWindowSize(10).openDuration(Duration.ofMinutes(10)).build())).await(30, TimeUnit.SECONDS);

@@ -139,18 +139,25 @@ public final class ToolWorker extends VerticleBase {
 
     private void onControl(Message<JsonObject> message) {
         JsonObject body = message.body();
-        if (body != null && "cancel".equals(body.getString("action"))) {
-            ToolCall call = active.get(body.getString("jobId", ""));
-            if (call != null) {
-                call.cancel(body.getString("reason", "cancelled by the caller"));
-            }
+        if (body != null && "cancel".equals(body.getValue("action"))) {
+            cancel(body);
         }
     }
 
-    /** A cancellation published to every worker: the one holding the job cancels it, the others remember it a while. */
+    /** A cancellation published to every worker on {@link EventBusAddresses#CANCEL}. */
     private void onCancel(Message<JsonObject> message) {
-        JsonObject body = message.body();
-        if (body == null || !(body.getValue("jobId") instanceof String jobId)) {
+        if (message.body() != null) {
+            cancel(message.body());
+        }
+    }
+
+    /**
+     * Cancels the job {@code {"jobId": …, "reason": …}} names when this worker holds it, running or queued;
+     * otherwise remembers the cancellation for a while, within a bound, since the call may still be on its
+     * way here.
+     */
+    private void cancel(JsonObject body) {
+        if (!(body.getValue("jobId") instanceof String jobId)) {
             return;
         }
         String reason = body.getValue("reason") instanceof String r && !r.isBlank() ? r : "cancelled by the caller";
@@ -159,7 +166,6 @@ public final class ToolWorker extends VerticleBase {
             call.cancel(reason);
             return;
         }
-        // the call may still be on its way here: remember the cancellation for a while, within a bound
         long now = System.currentTimeMillis();
         cancelledEarly.remove(jobId);
         cancelledEarly.put(jobId, new Cancelled(reason, now));

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,7 +123,7 @@ class ClusteredDispatchTest {
         List<Node> pair = startTwoNodes();
         Node a = pair.get(0);
         Node b = pair.get(1);
-        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
         ScriptedTool painter = ScriptedTool.blocking("slow-painter", 1, never);
         b.vertx().deployVerticle(ToolWorker.of(painter, FileSystemArtifactStore.open(dir),
                 ToolWorker.Options.builder().nodeId(b.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
