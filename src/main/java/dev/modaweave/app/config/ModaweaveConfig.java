@@ -158,22 +158,57 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
     }
 
     /**
-     * {@code tools:} — tools that need settings. The local generators are always there.
+     * {@code tools:} — which tools a node has and how calls choose among them.
      *
-     * @param http one entry per HTTP backend ({@code backend: automatic1111|comfyui|openai-images|openai-speech|replicate|stability}, …)
-     * @param djl  paths of TorchScript spec files
+     * @param previews when the labelled preview generators serve a task: {@code auto} (only when no other
+     *                 tool of the task is available, or when named), {@code always}, {@code off}
+     * @param plugins  directories of plugin jars (each jar with its own class loader)
+     * @param backends one entry per configured tool: {@code backend:} names a {@link dev.modaweave.tools.GeneratorToolFactory}
+     *                 kind, {@code name:} the tool, {@code priority:} its routing priority; every other key is the factory's
+     * @param http     older form of {@code backends} for HTTP backends; each entry is built the same way
+     * @param djl      older form of {@code backends} for TorchScript specs: spec file paths
      */
-    public record Tools(List<Map<String, Object>> http, List<String> djl) {
-        static final Tools NONE = new Tools(List.of(), List.of());
+    public record Tools(Previews previews, List<String> plugins, List<Map<String, Object>> backends,
+                        List<Map<String, Object>> http, List<String> djl) {
+        static final Tools NONE = new Tools(Previews.AUTO, List.of(), List.of(), List.of(), List.of());
 
         @JsonCreator
-        static Tools of(@JsonProperty("http") List<Map<String, Object>> http, @JsonProperty("djl") List<String> djl) {
-            return new Tools(http == null ? List.of() : List.copyOf(http), djl == null ? List.of() : List.copyOf(djl));
+        static Tools of(@JsonProperty("previews") String previews, @JsonProperty("plugins") List<String> plugins,
+                        @JsonProperty("backends") List<Map<String, Object>> backends,
+                        @JsonProperty("http") List<Map<String, Object>> http, @JsonProperty("djl") List<String> djl) {
+            return new Tools(previews == null ? Previews.AUTO : Previews.parse(previews), copy(plugins), copy(backends),
+                    copy(http), copy(djl));
         }
 
         public Tools {
+            Objects.requireNonNull(previews, "previews");
+            Objects.requireNonNull(plugins, "plugins");
+            Objects.requireNonNull(backends, "backends");
             Objects.requireNonNull(http, "http");
             Objects.requireNonNull(djl, "djl");
+        }
+
+        private static <T> List<T> copy(List<T> list) {
+            return list == null ? List.of() : List.copyOf(list);
+        }
+    }
+
+    /** {@code tools.previews}: when the labelled preview generators serve a task. */
+    public enum Previews {
+        /** Only when no other tool of the task is available, or when a call names the preview. */
+        AUTO,
+        /** Like any other tool. */
+        ALWAYS,
+        /** Not registered at all. */
+        OFF;
+
+        static Previews parse(String value) {
+            for (Previews p : values()) {
+                if (p.name().equalsIgnoreCase(value)) {
+                    return p;
+                }
+            }
+            throw new ConfigException("tools.previews is '" + value + "'; use auto, always or off");
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param example          a valid {@code args} object shown to the LLM as an example
  * @param capacity         how many calls one worker of this tool runs at once (bulkhead size), at least 1
  * @param preview          true for tools whose output is a stand-in (deterministic previews), not a real model's
+ * @param priority         among tools of one task that accept a call, a higher priority is chosen first (default 0);
+ *                         set per deployment in {@code modaweave.yaml}, not by the tool's author
  */
 public record ToolDescriptor(
         String name,
@@ -30,7 +32,8 @@ public record ToolDescriptor(
         String description,
         ObjectNode example,
         int capacity,
-        boolean preview) {
+        boolean preview,
+        int priority) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
@@ -72,11 +75,17 @@ public record ToolDescriptor(
         return EventBusAddresses.tool(name);
     }
 
+    /** This descriptor with another routing priority (set from the deployment's configuration). */
+    public ToolDescriptor withPriority(int priority) {
+        return new ToolDescriptor(name, task, inputModalities, outputModality, argumentsSchema, description, example,
+                capacity, preview, priority);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builder for descriptors; {@code capacity} defaults to 1 and {@code preview} to false. */
+    /** Builder for descriptors; {@code capacity} defaults to 1, {@code preview} to false and {@code priority} to 0. */
     public static final class Builder {
         private String name;
         private String task;
@@ -87,6 +96,7 @@ public record ToolDescriptor(
         private ObjectNode example;
         private int capacity = 1;
         private boolean preview;
+        private int priority;
 
         public Builder name(String name) { this.name = name; return this; }
         public Builder task(String task) { this.task = task; return this; }
@@ -98,10 +108,11 @@ public record ToolDescriptor(
         public Builder example(ObjectNode example) { this.example = example; return this; }
         public Builder capacity(int capacity) { this.capacity = capacity; return this; }
         public Builder preview(boolean preview) { this.preview = preview; return this; }
+        public Builder priority(int priority) { this.priority = priority; return this; }
 
         public ToolDescriptor build() {
             return new ToolDescriptor(name, task, inputModalities, outputModality, argumentsSchema,
-                    description, example, capacity, preview);
+                    description, example, capacity, preview, priority);
         }
     }
 }

@@ -30,6 +30,7 @@ public final class DescriptorJson {
         }
         o.put("capacity", d.capacity());
         o.put("preview", d.preview());
+        o.put("priority", d.priority());
         return o;
     }
 
@@ -52,6 +53,7 @@ public final class DescriptorJson {
                 .example(example != null && example.isObject() ? (ObjectNode) example : null)
                 .capacity(n.path("capacity").asInt(1))
                 .preview(n.path("preview").asBoolean(false))
+                .priority(n.path("priority").asInt(0))
                 .build();
     }
 }
