@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.internal.JobLedger;
 import dev.modaweave.agent.internal.JobRecord;
+import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.Json;
+import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ToolDescriptor;
 import dev.modaweave.tools.ToolRegistry;
 import io.vertx.core.AsyncResult;
@@ -37,6 +39,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The verticle on {@link EventBusAddresses#DISPATCH} that runs the meta-responses of a turn.
@@ -56,9 +59,12 @@ import java.util.function.Supplier;
 public final class Dispatcher extends VerticleBase {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Stands in for an artifact that does not exist yet while a call is routed. */
+    private static final String PLACEHOLDER_ARTIFACT = "art_" + "a".repeat(26);
 
     private final ToolRegistry registry;
     private final Options options;
+    private final RoutingCatalog routing;
     private final MetaResponseValidator validator;
     private final String eventsAddress = "modaweave.dispatcher." + UUID.randomUUID();
     private final Map<String, Turn> turns = new HashMap<>();
@@ -73,7 +79,8 @@ public final class Dispatcher extends VerticleBase {
     private Dispatcher(ToolRegistry registry, Options options) {
         this.registry = registry;
         this.options = options;
-        this.validator = new MetaResponseValidator(registry, options.limits());
+        this.routing = RoutingCatalog.of(registry, options.previews());
+        this.validator = new MetaResponseValidator(routing, options.limits());
     }
 
     /** A dispatcher routing to the tools of {@code registry}, with default {@link Options}. */
@@ -113,7 +120,7 @@ public final class Dispatcher extends VerticleBase {
             message.reply(rejection(null, null, "bad_request", "a dispatch request is a JSON object"));
             return;
         }
-        String action = body.getString("action", "dispatch");
+        String action = body.getString("action", DispatchProtocol.DISPATCH);
         String requestId = body.getString("requestId");
         String turnId = body.getString("turnId");
         if (turnId == null || !MetaResponse.ID.matcher(turnId).matches()) {
@@ -122,14 +129,24 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         switch (action) {
-            case "dispatch" -> dispatch(message, body, requestId, turnId);
-            case "cancel" -> {
+            case DispatchProtocol.DISPATCH -> dispatch(message, body, requestId, turnId);
+            case DispatchProtocol.CANCEL -> {
                 Turn turn = turns.get(turnId);
                 int cancelled = turn == null ? 0 : cancelTurn(turn, body.getString("reason", "the turn was cancelled"));
+                if (turn != null) {
+                    close(turn);
+                }
                 message.reply(new JsonObject().put("requestId", requestId).put("turnId", turnId).put("cancelled", cancelled));
             }
+            case DispatchProtocol.CLOSE -> {
+                Turn turn = turns.get(turnId);
+                if (turn != null) {
+                    close(turn);
+                }
+                message.reply(new JsonObject().put("requestId", requestId).put("turnId", turnId).put("closed", turn != null));
+            }
             default -> message.reply(rejection(requestId, turnId, "bad_request",
-                    "unknown action '" + action + "'; use dispatch or cancel"));
+                    "unknown action '" + action + "'; use dispatch, cancel or close"));
         }
     }
 
@@ -153,17 +170,26 @@ public final class Dispatcher extends VerticleBase {
             message.reply(rejection(requestId, turnId, "bad_request", "the request has no calls"));
             return;
         }
-        Set<String> known = new HashSet<>();
-        for (Object id : body.getJsonArray("knownArtifacts", new JsonArray())) {
-            if (id instanceof String s && Artifact.isValidId(s)) {
-                known.add(s);
+        Map<String, Modality> known = new HashMap<>();
+        Object knownArtifacts = body.getValue("knownArtifacts");
+        if (knownArtifacts instanceof JsonArray ids) {
+            for (Object id : ids) {
+                if (id instanceof String s && Artifact.isValidId(s)) {
+                    known.put(s, null);
+                }
+            }
+        } else if (knownArtifacts instanceof JsonObject withModality) {
+            for (String id : withModality.fieldNames()) {
+                if (Artifact.isValidId(id)) {
+                    known.put(id, modality(withModality.getValue(id)));
+                }
             }
         }
         Turn existing = turns.get(turnId);
         List<MetaResponse> all = new ArrayList<>();
         if (existing != null) {
             existing.jobs.values().forEach(j -> all.add(j.call));
-            known.addAll(existing.known);
+            existing.known.forEach(known::putIfAbsent);
         }
         all.addAll(calls);
         Set<String> newIds = new HashSet<>();
@@ -179,8 +205,9 @@ public final class Dispatcher extends VerticleBase {
             return;
         }
         Turn turn = existing != null ? existing
-                : new Turn(requestId, turnId, body.getString("events"), body.getBoolean("await", false) ? message : null);
-        turn.known.addAll(known);
+                : new Turn(requestId, turnId, body.getString("events"), body.getBoolean("await", false) ? message : null,
+                body.getBoolean("open", false));
+        known.forEach(turn.known::putIfAbsent);
         turns.put(turnId, turn);
         JsonArray accepted = new JsonArray();
         List<Job> added = new ArrayList<>();
@@ -189,16 +216,27 @@ public final class Dispatcher extends VerticleBase {
             turn.jobs.put(call.id(), job);
             turn.open++;
             added.add(job);
-            accepted.add(new JsonObject().put("callId", call.id()).put("jobId", job.jobId));
+            Route route = route(call, substitute(call, turn, true));
+            job.tool = route.tool();
+            accepted.add(new JsonObject().put("callId", call.id()).put("jobId", job.jobId).put("tool", job.tool));
         }
         for (Job job : added) {
             for (String ref : job.call.references()) {
                 Job dep = turn.jobs.get(ref);
-                if (dep != null && !"completed".equals(dep.state)) {
+                if (dep != null && dep.state != JobState.COMPLETED) {
                     job.waitingOn.add(ref);
                     dep.dependents.add(job);
                 }
             }
+            emit(turn, () -> {
+                JsonObject e = outcome(job, DispatchProtocol.ACCEPTED)
+                        .put("task", job.call.task() != null ? job.call.task() : routing.byName(job.tool).map(ToolDescriptor::task).orElse(null))
+                        .put("args", Json.toJsonObject(resolvedSoFar(job)));
+                if (!job.waitingOn.isEmpty()) {
+                    e.put("waitingFor", new JsonArray(List.copyOf(job.waitingOn)));
+                }
+                return e;
+            });
         }
         if (turn.awaitMessage == null || turn.awaitMessage != message) {
             message.reply(new JsonObject().put("requestId", requestId).put("turnId", turnId)
@@ -219,7 +257,7 @@ public final class Dispatcher extends VerticleBase {
     // ---- jobs -----------------------------------------------------------------------------------
 
     private void start(Job job) {
-        job.state = "running";
+        job.state = JobState.RUNNING;
         ledger.get(job.jobId).onComplete(found -> {
             if (job.isDone()) {
                 return;
@@ -230,43 +268,66 @@ public final class Dispatcher extends VerticleBase {
                 complete(job, record.artifactId(), record.artifact(), true);
                 return;
             }
-            String tool = chooseTool(job);
-            if (tool == null) {
-                return;
+            if (job.tool == null || registry.availability(job.tool) != ToolRegistry.Availability.AVAILABLE) {
+                Route route = route(job.call, substitute(job.call, job.turn, false));
+                if (route.tool() == null) {
+                    fail(job, route.error());
+                    return;
+                }
+                job.tool = route.tool();
             }
-            job.tool = tool;
-            emit(job.turn, () -> outcome(job, "started"));
+            emit(job.turn, () -> outcome(job, DispatchProtocol.STARTED));
             send(job);
         });
     }
 
-    /** The available tool for the call with the least load, or null after failing the job. */
-    private String chooseTool(Job job) {
-        List<ToolDescriptor> candidates = job.call.tool() != null
-                ? registry.byName(job.call.tool()).stream().toList()
-                : registry.byTask(job.call.task());
+    /** Where a call goes: a tool, or why none can take it. */
+    private record Route(String tool, JsonObject error) {
+    }
+
+    /**
+     * Routes a call: the tool it names, or among the tools of its task (previews as the switch says) the
+     * available ones whose schema accepts {@code args}, then the highest priority, then the least load
+     * (announced calls in flight per slot plus this dispatcher's own).
+     */
+    private Route route(MetaResponse call, ObjectNode args) {
+        List<ToolDescriptor> candidates = call.tool() != null
+                ? routing.byName(call.tool()).stream().toList()
+                : routing.byTask(call.task());
         ToolDescriptor best = null;
         double bestLoad = Double.MAX_VALUE;
         List<String> unavailable = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
         for (ToolDescriptor d : candidates) {
             ToolRegistry.Availability a = registry.availability(d.name());
             if (a != ToolRegistry.Availability.AVAILABLE) {
                 unavailable.add(d.name() + " (" + a.name().toLowerCase(Locale.ROOT) + ")");
                 continue;
             }
+            List<ArgumentsSchema.Violation> violations = validator.violations(d, args);
+            if (!violations.isEmpty()) {
+                refusals.add(d.name() + ": " + violations.stream().map(Object::toString).collect(Collectors.joining("; ")));
+                continue;
+            }
+            if (best != null && d.priority() < best.priority()) {
+                continue;
+            }
             double load = registry.load(d.name()) + (double) inFlightByTool.getOrDefault(d.name(), 0) / d.capacity();
-            if (load < bestLoad) {
+            if (best == null || d.priority() > best.priority() || load < bestLoad) {
                 best = d;
                 bestLoad = load;
             }
         }
-        if (best == null) {
-            fail(job, error("unavailable", "no tool can serve " + describe(job.call) + " right now: "
-                    + (unavailable.isEmpty() ? "none is registered" : String.join(", ", unavailable))
-                    + "; try again later", true));
-            return null;
+        if (best != null) {
+            return new Route(best.name(), null);
         }
-        return best.name();
+        if (!refusals.isEmpty()) {
+            return new Route(null, error("invalid_arguments", "no available tool accepts the arguments of "
+                    + describe(call) + ": " + String.join(" | ", refusals), false));
+        }
+        return new Route(null, error("unavailable", "no tool can serve " + describe(call) + " right now: "
+                + (unavailable.isEmpty() ? "none is registered" : String.join(", ", unavailable))
+                + "; try again later", true));
     }
 
     /** Sends the job again, unless an earlier attempt's result is already on record (its reply was lost). */
@@ -304,7 +365,7 @@ public final class Dispatcher extends VerticleBase {
         job.recordTimer = vertx.setTimer(options.recordNodeAfter().toMillis(), t -> {
             if (!job.isDone() && token == job.token) {
                 job.recorded = true;
-                ledger.put(record(job, "running"));
+                ledger.put(record(job, JobState.RUNNING));
             }
         });
         long ackTimeout = job.sentAt < suspectUntil
@@ -331,15 +392,23 @@ public final class Dispatcher extends VerticleBase {
 
     /** The call's arguments with every {@code $ref} replaced by its artifact id; the call's own when it has none. */
     private ObjectNode substitute(Job job) {
-        if (job.call.references().isEmpty()) {
-            return job.call.args();
+        return substitute(job.call, job.turn, false);
+    }
+
+    /**
+     * The call's arguments with every {@code $ref} replaced by its artifact id; with {@code placeholders} a
+     * reference to a call without an artifact yet becomes a well-formed stand-in id (for routing before it ran).
+     */
+    private static ObjectNode substitute(MetaResponse call, Turn turn, boolean placeholders) {
+        if (call.references().isEmpty()) {
+            return call.args();
         }
-        ObjectNode args = job.call.args().deepCopy();
-        replaceRefs(args, job.turn);
+        ObjectNode args = call.args().deepCopy();
+        replaceRefs(args, turn, placeholders);
         return args;
     }
 
-    private static void replaceRefs(JsonNode node, Turn turn) {
+    private static void replaceRefs(JsonNode node, Turn turn, boolean placeholders) {
         if (node instanceof ObjectNode obj) {
             Iterator<Map.Entry<String, JsonNode>> fields = obj.fields();
             List<String> names = new ArrayList<>();
@@ -347,26 +416,66 @@ public final class Dispatcher extends VerticleBase {
             for (String name : names) {
                 JsonNode value = obj.get(name);
                 if (MetaResponse.isReference(value)) {
-                    obj.put(name, resolveRef(value.get(MetaResponse.REF).asText(), turn));
+                    obj.put(name, resolveRef(value.get(MetaResponse.REF).asText(), turn, placeholders));
                 } else {
-                    replaceRefs(value, turn);
+                    replaceRefs(value, turn, placeholders);
                 }
             }
         } else if (node != null && node.isArray()) {
             var array = (ArrayNode) node;
             for (int i = 0; i < array.size(); i++) {
                 if (MetaResponse.isReference(array.get(i))) {
-                    array.set(i, Json.MAPPER.getNodeFactory().textNode(resolveRef(array.get(i).get(MetaResponse.REF).asText(), turn)));
+                    array.set(i, Json.MAPPER.getNodeFactory().textNode(
+                            resolveRef(array.get(i).get(MetaResponse.REF).asText(), turn, placeholders)));
                 } else {
-                    replaceRefs(array.get(i), turn);
+                    replaceRefs(array.get(i), turn, placeholders);
                 }
             }
         }
     }
 
-    private static String resolveRef(String ref, Turn turn) {
+    /** The call's arguments with the references to calls that already have their artifact resolved. */
+    private static ObjectNode resolvedSoFar(Job job) {
+        ObjectNode args = job.call.args().deepCopy();
+        resolveDone(args, job.turn);
+        return args;
+    }
+
+    private static void resolveDone(JsonNode node, Turn turn) {
+        if (node instanceof ObjectNode obj) {
+            List<String> names = new ArrayList<>();
+            obj.fieldNames().forEachRemaining(names::add);
+            for (String name : names) {
+                JsonNode value = obj.get(name);
+                Job dep = MetaResponse.isReference(value) ? turn.jobs.get(value.get(MetaResponse.REF).asText()) : null;
+                if (dep != null && dep.artifactId != null) {
+                    obj.put(name, dep.artifactId);
+                } else if (!MetaResponse.isReference(value)) {
+                    resolveDone(value, turn);
+                }
+            }
+        } else if (node != null && node.isArray()) {
+            node.forEach(n -> resolveDone(n, turn));
+        }
+    }
+
+    private static Modality modality(Object wireName) {
+        if (wireName instanceof String s) {
+            for (Modality m : Modality.values()) {
+                if (m.wireName().equals(s)) {
+                    return m;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String resolveRef(String ref, Turn turn, boolean placeholders) {
         Job dep = turn.jobs.get(ref);
-        return dep != null ? dep.artifactId : ref;
+        if (dep == null) {
+            return ref;
+        }
+        return dep.artifactId != null || !placeholders ? dep.artifactId : PLACEHOLDER_ARTIFACT;
     }
 
     private void onReply(Job job, long token, AsyncResult<Message<JsonObject>> ar) {
@@ -459,14 +568,14 @@ public final class Dispatcher extends VerticleBase {
             job.node = event.getString("node");
             job.control = event.getString("control");
             if (job.recorded && changed) {
-                ledger.put(record(job, "running"));
+                ledger.put(record(job, JobState.RUNNING));
             }
             if (type.equals("accepted")) {
-                emit(job.turn, () -> outcome(job, "assigned").put("node", job.node));
+                emit(job.turn, () -> outcome(job, DispatchProtocol.ASSIGNED).put("node", job.node));
                 return;
             }
         }
-        emit(job.turn, () -> outcome(job, "progress").put("fraction", event.getDouble("fraction", 0.0))
+        emit(job.turn, () -> outcome(job, DispatchProtocol.PROGRESS).put("fraction", event.getDouble("fraction", 0.0))
                 .put("message", event.getString("message", "")).put("node", event.getString("node")));
     }
 
@@ -499,17 +608,17 @@ public final class Dispatcher extends VerticleBase {
     private void complete(Job job, String artifactId, JsonObject artifact, boolean reused) {
         releaseInFlight(job);
         stopTimers(job);
-        job.state = "completed";
+        job.state = JobState.COMPLETED;
         job.artifactId = artifactId;
         job.artifact = artifact;
         running.remove(job.jobId);
         if (!reused && !job.recordedByWorker) {
-            ledger.put(record(job, "completed"));
+            ledger.put(record(job, JobState.COMPLETED));
         }
-        emit(job.turn, () -> outcome(job, "completed").put("reused", reused));
+        emit(job.turn, () -> outcome(job, DispatchProtocol.COMPLETED).put("reused", reused));
         for (Job d : job.dependents) {
             d.waitingOn.remove(job.call.id());
-            if (d.waitingOn.isEmpty() && "pending".equals(d.state)) {
+            if (d.waitingOn.isEmpty() && d.state == JobState.PENDING) {
                 start(d);
             }
         }
@@ -522,13 +631,13 @@ public final class Dispatcher extends VerticleBase {
         }
         releaseInFlight(job);
         stopTimers(job);
-        job.state = "failed";
+        job.state = JobState.FAILED;
         job.error = error;
         running.remove(job.jobId);
         if (job.tool != null) {
-            ledger.put(record(job, "failed"));
+            ledger.put(record(job, JobState.FAILED));
         }
-        emit(job.turn, () -> outcome(job, "failed"));
+        emit(job.turn, () -> outcome(job, DispatchProtocol.FAILED));
         for (Job d : job.dependents) {
             fail(d, error("dependency_failed", "call '" + d.call.id() + "' needs the result of '" + job.call.id()
                     + "', which failed: " + error.getString("message"), false));
@@ -553,10 +662,10 @@ public final class Dispatcher extends VerticleBase {
             }
             releaseInFlight(job);
             stopTimers(job);
-            job.state = "cancelled";
+            job.state = JobState.CANCELLED;
             job.error = error("cancelled", reason, false);
             running.remove(job.jobId);
-            emit(turn, () -> outcome(job, "cancelled"));
+            emit(turn, () -> outcome(job, DispatchProtocol.CANCELLED));
             cancelled++;
             finishOne(turn);
         }
@@ -565,13 +674,23 @@ public final class Dispatcher extends VerticleBase {
 
     private void finishOne(Turn turn) {
         turn.open--;
-        if (turn.open > 0) {
+        endIfDone(turn);
+    }
+
+    /** No more calls come for the turn: it ends once its last call has. */
+    private void close(Turn turn) {
+        turn.keepOpen = false;
+        endIfDone(turn);
+    }
+
+    private void endIfDone(Turn turn) {
+        if (turn.open > 0 || turn.keepOpen || turns.get(turn.turnId) != turn) {
             return;
         }
         turns.remove(turn.turnId);
         JsonArray outcomes = new JsonArray();
-        turn.jobs.values().forEach(j -> outcomes.add(outcome(j, j.state)));
-        emit(turn, () -> new JsonObject().put("type", "turn-done").put("outcomes", outcomes));
+        turn.jobs.values().forEach(j -> outcomes.add(outcome(j, j.state.wireName())));
+        emit(turn, () -> new JsonObject().put("type", DispatchProtocol.TURN_DONE).put("outcomes", outcomes));
         if (turn.awaitMessage != null) {
             turn.awaitMessage.reply(new JsonObject().put("requestId", turn.requestId).put("turnId", turn.turnId)
                     .put("accepted", true).put("outcomes", outcomes));
@@ -600,8 +719,8 @@ public final class Dispatcher extends VerticleBase {
         }
     }
 
-    private JobRecord record(Job job, String state) {
-        return new JobRecord(job.jobId, state, job.tool, job.node, job.attempts, job.deadline, job.artifactId, job.artifact);
+    private JobRecord record(Job job, JobState state) {
+        return new JobRecord(job.jobId, state.wireName(), job.tool, job.node, job.attempts, job.deadline, job.artifactId, job.artifact);
     }
 
     /** Sends a turn's event to its listener; the event is only built when the turn has one. */
@@ -619,7 +738,7 @@ public final class Dispatcher extends VerticleBase {
 
     private static JsonObject outcome(Job job, String type) {
         JsonObject o = new JsonObject().put("type", type).put("callId", job.call.id()).put("jobId", job.jobId)
-                .put("tool", job.tool).put("state", job.state);
+                .put("tool", job.tool).put("state", job.state.wireName());
         if (job.artifactId != null) {
             o.put("artifactId", job.artifactId).put("artifact", job.artifact);
         }
@@ -643,14 +762,16 @@ public final class Dispatcher extends VerticleBase {
         final String events;
         final Message<JsonObject> awaitMessage;
         final Map<String, Job> jobs = new LinkedHashMap<>();
-        final Set<String> known = new HashSet<>();
+        final Map<String, Modality> known = new HashMap<>();
         int open;
+        boolean keepOpen;
 
-        Turn(String requestId, String turnId, String events, Message<JsonObject> awaitMessage) {
+        Turn(String requestId, String turnId, String events, Message<JsonObject> awaitMessage, boolean keepOpen) {
             this.requestId = requestId;
             this.turnId = turnId;
             this.events = events;
             this.awaitMessage = awaitMessage;
+            this.keepOpen = keepOpen;
         }
     }
 
@@ -661,7 +782,7 @@ public final class Dispatcher extends VerticleBase {
         final Set<String> waitingOn = new LinkedHashSet<>();
         final List<Job> dependents = new ArrayList<>();
         long firstSent;
-        String state = "pending";
+        JobState state = JobState.PENDING;
         String tool;
         String node;
         String control;
@@ -685,7 +806,7 @@ public final class Dispatcher extends VerticleBase {
         }
 
         boolean isDone() {
-            return state.equals("completed") || state.equals("failed") || state.equals("cancelled");
+            return state.isDone();
         }
     }
 
@@ -701,9 +822,13 @@ public final class Dispatcher extends VerticleBase {
      *                        (sent to a node that just died) and sent again
      * @param recordNodeAfter a job still running this long after it was sent gets a {@code running} record
      *                        (with its worker's node once known); shorter jobs get one write, when they end
+     * @param orphanTimeout   a job that no live worker can take (its workers left and none returned) fails with
+     *                        {@code no_worker} this long after it was orphaned
+     * @param previews        when preview tools serve a task (see {@link RoutingCatalog.Previews})
      */
     public record Options(TurnLimits limits, Duration attemptTimeout, int maxAttempts, Duration resendDelay,
-                          Duration recordRetention, Duration ackTimeout, Duration recordNodeAfter) {
+                          Duration recordRetention, Duration ackTimeout, Duration recordNodeAfter,
+                          Duration orphanTimeout, RoutingCatalog.Previews previews) {
 
         public Options {
             Objects.requireNonNull(limits, "limits");
@@ -725,6 +850,10 @@ public final class Dispatcher extends VerticleBase {
             if (recordNodeAfter == null || recordNodeAfter.isNegative() || recordNodeAfter.isZero()) {
                 throw new IllegalArgumentException("recordNodeAfter must be positive, got " + recordNodeAfter);
             }
+            if (orphanTimeout == null || orphanTimeout.isNegative() || orphanTimeout.isZero()) {
+                throw new IllegalArgumentException("orphanTimeout must be positive, got " + orphanTimeout);
+            }
+            Objects.requireNonNull(previews, "previews");
         }
 
         public static Builder builder() {
@@ -733,7 +862,8 @@ public final class Dispatcher extends VerticleBase {
 
         /**
          * Defaults: {@link TurnLimits#defaults()}, 5 min per attempt, 3 attempts, 200 ms resend delay, 24 h records,
-         * 5 s to acknowledge, running records written after 100 ms.
+         * 5 s to acknowledge, running records written after 100 ms, orphaned jobs failed after 30 s, previews
+         * {@code auto}.
          */
         public static final class Builder {
             private TurnLimits limits = TurnLimits.defaults();
@@ -743,6 +873,8 @@ public final class Dispatcher extends VerticleBase {
             private Duration recordRetention = Duration.ofHours(24);
             private Duration ackTimeout = Duration.ofSeconds(5);
             private Duration recordNodeAfter = Duration.ofMillis(100);
+            private Duration orphanTimeout = Duration.ofSeconds(30);
+            private RoutingCatalog.Previews previews = RoutingCatalog.Previews.AUTO;
 
             public Builder limits(TurnLimits limits) { this.limits = limits; return this; }
             public Builder attemptTimeout(Duration timeout) { this.attemptTimeout = timeout; return this; }
@@ -751,9 +883,12 @@ public final class Dispatcher extends VerticleBase {
             public Builder recordRetention(Duration retention) { this.recordRetention = retention; return this; }
             public Builder ackTimeout(Duration timeout) { this.ackTimeout = timeout; return this; }
             public Builder recordNodeAfter(Duration after) { this.recordNodeAfter = after; return this; }
+            public Builder orphanTimeout(Duration timeout) { this.orphanTimeout = timeout; return this; }
+            public Builder previews(RoutingCatalog.Previews previews) { this.previews = previews; return this; }
 
             public Options build() {
-                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, ackTimeout, recordNodeAfter);
+                return new Options(limits, attemptTimeout, maxAttempts, resendDelay, recordRetention, ackTimeout, recordNodeAfter,
+                        orphanTimeout, previews);
             }
         }
     }

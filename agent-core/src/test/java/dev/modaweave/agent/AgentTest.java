@@ -125,7 +125,7 @@ class AgentTest {
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(types()).containsSubsequence(AgentEvents.TEXT, AgentEvents.CALL_ACCEPTED, AgentEvents.ARTIFACT, AgentEvents.TEXT, AgentEvents.TURN_DONE);
         assertThat(types().get(types().size() - 1)).isEqualTo(AgentEvents.TURN_DONE);
-        assertThat(text()).isEqualTo("Here is a fox:  Enjoy.It turned out nicely.");
+        assertThat(text()).isEqualTo("Here is a fox:  Enjoy.\n\nIt turned out nicely.");
         JsonObject artifact = ofType(AgentEvents.ARTIFACT).get(0);
         assertThat(artifact.getString("callId")).isEqualTo("img1");
         assertThat(store.find(artifact.getString("id"))).isPresent();
@@ -198,7 +198,7 @@ class AgentTest {
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(ofType(AgentEvents.CALL_REJECTED)).singleElement()
                 .satisfies(e -> assertThat(e.getString("callId")).isEqualTo("a"));
-        assertThat(text()).isEqualTo("Sure! Sorry.");
+        assertThat(text()).isEqualTo("Sure! \n\nSorry.");
     }
 
     @Test
@@ -265,7 +265,7 @@ class AgentTest {
 
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(ofType(AgentEvents.ARTIFACT)).singleElement().satisfies(a -> assertThat(a.getString("callId")).isEqualTo("call_a1"));
-        assertThat(model.requests.get(0).toolSpecifications()).extracting(t -> t.name()).contains("text-to-image", "image-edit");
+        assertThat(model.requests.get(0).toolSpecifications()).extracting(t -> t.name()).contains("painter", "editor");
         List<ChatMessage> second = model.requests.get(1).messages();
         var results = second.stream().filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast).toList();
         assertThat(results).extracting(ToolExecutionResultMessage::id).containsExactly("call_a1", "call_b2");

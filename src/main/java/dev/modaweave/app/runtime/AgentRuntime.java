@@ -6,6 +6,7 @@ import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
 import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.InputProjector;
+import dev.modaweave.agent.RoutingCatalog;
 import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.agent.llm.ChatModels;
@@ -140,6 +141,7 @@ public final class AgentRuntime implements AutoCloseable {
         private ClusterSettings cluster;
         private boolean busApi;
         private int eventLoops;
+        private RoutingCatalog.Previews previews = RoutingCatalog.Previews.AUTO;
 
         private Builder() {
         }
@@ -157,6 +159,7 @@ public final class AgentRuntime implements AutoCloseable {
             storeMaxBytes = config.store().maxBytes();
             storeMaxAge = config.store().maxAge();
             eventLoops = config.server().eventLoops();
+            previews = RoutingCatalog.Previews.valueOf(config.tools().previews().name());
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
@@ -211,6 +214,12 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        /** When preview tools serve a task (default {@code auto}); with {@code off} they are not served at all. */
+        public Builder previews(RoutingCatalog.Previews previews) {
+            this.previews = Objects.requireNonNull(previews, "previews");
+            return this;
+        }
+
         /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
         public Builder busApi(boolean enabled) {
             this.busApi = enabled;
@@ -226,6 +235,15 @@ public final class AgentRuntime implements AutoCloseable {
             Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
             List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
             served.addAll(extraTools);
+            if (previews == RoutingCatalog.Previews.OFF) {
+                served.removeIf(tool -> {
+                    if (tool.descriptor().preview()) {
+                        tool.close();
+                        return true;
+                    }
+                    return false;
+                });
+            }
             ArtifactStore artifacts;
             try {
                 artifacts = FileSystemArtifactStore.builder(root).maxTotalBytes(storeMaxBytes).maxAge(storeMaxAge).build();
@@ -265,9 +283,10 @@ public final class AgentRuntime implements AutoCloseable {
                     workerDeployments.add(vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS));
                     workers.add(worker);
                 }
-                vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
+                vertx.deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().previews(previews).build()))
+                        .await(10, TimeUnit.SECONDS);
                 Agent.Builder agentBuilder = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
-                        .catalog(registry).store(artifacts);
+                        .catalog(registry).store(artifacts).previews(previews);
                 if (agentOptions != null) {
                     agentBuilder.options(agentOptions);
                 }

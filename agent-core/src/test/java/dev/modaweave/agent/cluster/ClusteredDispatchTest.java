@@ -170,7 +170,7 @@ class ClusteredDispatchTest {
                 ToolWorker.Options.builder().nodeId(a.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
         worker.destroyForcibly();
 
-        awaitCondition(() -> events.stream().anyMatch(e -> "turn-done".equals(e.getString("type"))));
+        awaitCondition(() -> events.stream().anyMatch(e -> dev.modaweave.agent.DispatchProtocol.TURN_DONE.equals(e.getString("type"))));
         JsonObject outcome = events.stream().filter(e -> "completed".equals(e.getString("type"))).findFirst().orElseThrow();
         assertThat(outcome.getString("callId")).isEqualTo("img");
         assertThat(rescuer.calls()).isEqualTo(1);
