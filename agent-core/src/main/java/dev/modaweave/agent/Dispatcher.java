@@ -15,6 +15,7 @@ import dev.modaweave.tools.ToolRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -70,15 +72,18 @@ public final class Dispatcher extends VerticleBase {
     private final Map<String, Turn> turns = new HashMap<>();
     private final Map<String, Job> running = new HashMap<>();
     private final Map<String, Integer> inFlightByTool = new HashMap<>();
+    private final Function<Vertx, DispatchClock> clockFactory;
+    private DispatchClock clock;
     private JobLedger ledger;
     private MessageConsumer<JsonObject> dispatchConsumer;
     private MessageConsumer<JsonObject> eventsConsumer;
     private Runnable nodeLeftRegistration;
     private long suspectUntil;
 
-    private Dispatcher(ToolRegistry registry, Options options) {
+    private Dispatcher(ToolRegistry registry, Options options, Function<Vertx, DispatchClock> clockFactory) {
         this.registry = registry;
         this.options = options;
+        this.clockFactory = clockFactory;
         this.routing = RoutingCatalog.of(registry, options.previews());
         this.validator = new MetaResponseValidator(routing, options.limits());
     }
@@ -88,12 +93,23 @@ public final class Dispatcher extends VerticleBase {
         return of(registry, Options.builder().build());
     }
 
+    /** A dispatcher routing to the tools of {@code registry} with {@code options}, on the system clock. */
     public static Dispatcher of(ToolRegistry registry, Options options) {
-        return new Dispatcher(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(options, "options"));
+        return of(registry, options, DispatchClock::system);
+    }
+
+    /**
+     * A dispatcher whose time and timers come from {@code clock}, made from the Vert.x instance it is deployed on
+     * (tests pass a clock they move by hand).
+     */
+    public static Dispatcher of(ToolRegistry registry, Options options, Function<Vertx, DispatchClock> clock) {
+        return new Dispatcher(Objects.requireNonNull(registry, "registry"), Objects.requireNonNull(options, "options"),
+                Objects.requireNonNull(clock, "clock"));
     }
 
     @Override
     public Future<?> start() {
+        clock = clockFactory.apply(vertx);
         return JobLedger.forVertx(vertx, options.recordRetention().toMillis()).compose(l -> {
             ledger = l;
             nodeLeftRegistration = registry.onNodeLeft(node -> context.runOnContext(v -> nodeLeft(node)));
@@ -332,6 +348,13 @@ public final class Dispatcher extends VerticleBase {
 
     /** Sends the job again, unless an earlier attempt's result is already on record (its reply was lost). */
     private void resend(Job job) {
+        if (job.call.tool() == null && !registry.isAvailable(job.tool)) {
+            // another tool of the task may take what this one's vanished workers cannot
+            Route route = route(job.call, substitute(job));
+            if (route.tool() != null) {
+                job.tool = route.tool();
+            }
+        }
         long token = ++job.token;
         ledger.get(job.jobId).onComplete(found -> {
             if (job.isDone() || token != job.token) {
@@ -348,13 +371,13 @@ public final class Dispatcher extends VerticleBase {
 
     private void send(Job job) {
         if (job.firstSent == 0) {
-            job.firstSent = System.currentTimeMillis();
+            job.firstSent = clock.millis();
         }
         job.attempts++;
         long token = ++job.token;
         job.node = null;
         job.control = null;
-        job.sentAt = System.currentTimeMillis();
+        job.sentAt = clock.millis();
         job.deadline = job.sentAt + options.attemptTimeout().toMillis();
         running.put(job.jobId, job);
         inFlightByTool.merge(job.tool, 1, Integer::sum);
@@ -362,7 +385,7 @@ public final class Dispatcher extends VerticleBase {
         job.recorded = false;
         stopTimers(job);
         // jobs that end quickly get a single record write, when they end
-        job.recordTimer = vertx.setTimer(options.recordNodeAfter().toMillis(), t -> {
+        job.recordTimer = clock.setTimer(options.recordNodeAfter().toMillis(), () -> {
             if (!job.isDone() && token == job.token) {
                 job.recorded = true;
                 ledger.put(record(job, JobState.RUNNING));
@@ -371,10 +394,13 @@ public final class Dispatcher extends VerticleBase {
         long ackTimeout = job.sentAt < suspectUntil
                 ? Math.min(options.ackTimeout().toMillis(), options.resendDelay().toMillis() * 5)
                 : options.ackTimeout().toMillis();
-        job.ackTimer = vertx.setTimer(ackTimeout, t -> {
+        job.ackTimer = clock.setTimer(ackTimeout, () -> {
             if (!job.isDone() && token == job.token && job.node == null) {
                 // every worker that receives a call answers or reports it at once: this one was lost
                 LOG.info("no worker acknowledged job {} within {} ms; sending it again", job.jobId, ackTimeout);
+                if (!registry.isAvailable(job.tool)) {
+                    orphaned(job, "no live worker of '" + job.tool + "' acknowledged it");
+                }
                 releaseInFlight(job);
                 job.attempts--;
                 resend(job);
@@ -501,7 +527,7 @@ public final class Dispatcher extends VerticleBase {
                     job.attempts--;
                     long resend = options.resendDelay().toMillis();
                     long delay = Math.max(resend, Math.min(resend * 5, e.getLong("retryAfterMs", resend)));
-                    vertx.setTimer(delay, t -> {
+                    clock.setTimer(delay, () -> {
                         if (!job.isDone() && token == job.token) {
                             resend(job);
                         }
@@ -525,12 +551,13 @@ public final class Dispatcher extends VerticleBase {
         }
         // the message never reached a worker (none registered, or its node is unreachable): not an attempt
         job.attempts--;
+        orphaned(job, "no worker of '" + job.tool + "' could be reached (" + ar.cause().getMessage() + ")");
         if (!withinBudget(job)) {
             fail(job, error("unavailable", "no worker of '" + job.tool + "' could be reached for job " + job.jobId
                     + ": " + ar.cause().getMessage(), true));
             return;
         }
-        vertx.setTimer(options.resendDelay().toMillis(), t -> {
+        clock.setTimer(options.resendDelay().toMillis(), () -> {
             if (!job.isDone() && token == job.token) {
                 resend(job);
             }
@@ -542,9 +569,37 @@ public final class Dispatcher extends VerticleBase {
                 && "unavailable".equals(error.getString("code"));
     }
 
+    /**
+     * No live worker can take the job right now. It keeps being sent, so a worker that returns gets it, but if none
+     * has acknowledged it {@code orphanTimeout} after it was orphaned, it fails with {@code no_worker}.
+     */
+    private void orphaned(Job job, String why) {
+        if (job.orphanTimer >= 0 || job.isDone()) {
+            return;
+        }
+        long since = clock.millis();
+        LOG.info("job {} is orphaned: {}; it fails unless a worker takes it within {} ms", job.jobId, why,
+                options.orphanTimeout().toMillis());
+        job.orphanTimer = clock.setTimer(options.orphanTimeout().toMillis(), () -> {
+            job.orphanTimer = -1;
+            if (!job.isDone() && job.node == null) {
+                fail(job, error("no_worker", "no worker took job " + job.jobId + " of '" + job.tool + "' within "
+                        + (clock.millis() - since) + " ms: " + why + "; start a worker of that tool and try again", true));
+            }
+        });
+    }
+
+    /** A worker acknowledged the job, or it ended: it is no longer orphaned. */
+    private void clearOrphan(Job job) {
+        if (job.orphanTimer >= 0) {
+            clock.cancelTimer(job.orphanTimer);
+            job.orphanTimer = -1;
+        }
+    }
+
     /** Whether the job may still be resent: its whole budget is maxAttempts deadlines from its first send. */
     private boolean withinBudget(Job job) {
-        return System.currentTimeMillis() - job.firstSent <= options.attemptTimeout().toMillis() * options.maxAttempts();
+        return clock.millis() - job.firstSent <= options.attemptTimeout().toMillis() * options.maxAttempts();
     }
 
     private void retryOrFail(Job job, String why) {
@@ -566,6 +621,7 @@ public final class Dispatcher extends VerticleBase {
         if (type.equals("accepted") || type.equals("started")) {
             boolean changed = !Objects.equals(job.node, event.getString("node"));
             job.node = event.getString("node");
+            clearOrphan(job);
             job.control = event.getString("control");
             if (job.recorded && changed) {
                 ledger.put(record(job, JobState.RUNNING));
@@ -583,10 +639,10 @@ public final class Dispatcher extends VerticleBase {
         // calls sent just before the node's subscriptions were dropped may have gone to it and been lost on the
         // way; a live worker acknowledges within milliseconds, so what is still unacknowledged a moment later
         // is sent again without waiting for the acknowledgement timeout
-        long leftAt = System.currentTimeMillis();
+        long leftAt = clock.millis();
         // until the bus has dropped the node's subscriptions, calls may still be routed to it
         suspectUntil = leftAt + options.ackTimeout().toMillis();
-        vertx.setTimer(options.resendDelay().toMillis() * 5, t -> {
+        clock.setTimer(options.resendDelay().toMillis() * 5, () -> {
             for (Job job : new ArrayList<>(running.values())) {
                 if (!job.isDone() && job.node == null && job.sentAt <= leftAt) {
                     LOG.info("job {} was sent as node {} left and no worker acknowledged it; sending it again", job.jobId, node);
@@ -600,6 +656,9 @@ public final class Dispatcher extends VerticleBase {
             if (!job.isDone() && node.equals(job.node)) {
                 LOG.info("the worker of job {} was on node {}, which left; sending the job again", job.jobId, node);
                 releaseInFlight(job);
+                if (!registry.isAvailable(job.tool)) {
+                    orphaned(job, "its worker's node " + node + " left and no other worker of '" + job.tool + "' is live");
+                }
                 resend(job);
             }
         }
@@ -608,6 +667,7 @@ public final class Dispatcher extends VerticleBase {
     private void complete(Job job, String artifactId, JsonObject artifact, boolean reused) {
         releaseInFlight(job);
         stopTimers(job);
+        clearOrphan(job);
         job.state = JobState.COMPLETED;
         job.artifactId = artifactId;
         job.artifact = artifact;
@@ -631,6 +691,7 @@ public final class Dispatcher extends VerticleBase {
         }
         releaseInFlight(job);
         stopTimers(job);
+        clearOrphan(job);
         job.state = JobState.FAILED;
         job.error = error;
         running.remove(job.jobId);
@@ -662,6 +723,7 @@ public final class Dispatcher extends VerticleBase {
             }
             releaseInFlight(job);
             stopTimers(job);
+            clearOrphan(job);
             job.state = JobState.CANCELLED;
             job.error = error("cancelled", reason, false);
             running.remove(job.jobId);
@@ -710,11 +772,11 @@ public final class Dispatcher extends VerticleBase {
      */
     private void stopTimers(Job job) {
         if (job.recordTimer >= 0) {
-            vertx.cancelTimer(job.recordTimer);
+            clock.cancelTimer(job.recordTimer);
             job.recordTimer = -1;
         }
         if (job.ackTimer >= 0) {
-            vertx.cancelTimer(job.ackTimer);
+            clock.cancelTimer(job.ackTimer);
             job.ackTimer = -1;
         }
     }
@@ -792,6 +854,7 @@ public final class Dispatcher extends VerticleBase {
         long deadline;
         long recordTimer = -1;
         long ackTimer = -1;
+        long orphanTimer = -1;
         boolean countedInFlight;
         boolean recorded;
         boolean recordedByWorker;

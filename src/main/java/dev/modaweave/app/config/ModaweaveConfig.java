@@ -49,19 +49,22 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
      * @param turnTimeout      a turn is cancelled after this (default 10m)
      * @param maxCallsPerTurn  meta-responses per turn (default 16)
      * @param maxArgumentBytes size of one call's arguments (default 16384)
+     * @param orphanTimeout    a call no live worker can take fails with {@code no_worker} after this (default 30s)
      */
     public record Agent(int maxRounds, int repairRounds, int memoryMessages, Duration turnTimeout,
-                        int maxCallsPerTurn, int maxArgumentBytes) {
-        static final Agent DEFAULTS = new Agent(4, 1, 20, Duration.ofMinutes(10), 16, 16 * 1024);
+                        int maxCallsPerTurn, int maxArgumentBytes, Duration orphanTimeout) {
+        static final Agent DEFAULTS = new Agent(4, 1, 20, Duration.ofMinutes(10), 16, 16 * 1024, Duration.ofSeconds(30));
 
         @JsonCreator
         static Agent of(@JsonProperty("maxRounds") Integer maxRounds, @JsonProperty("repairRounds") Integer repairRounds,
                         @JsonProperty("memoryMessages") Integer memoryMessages, @JsonProperty("turnTimeout") String turnTimeout,
-                        @JsonProperty("maxCallsPerTurn") Integer maxCallsPerTurn, @JsonProperty("maxArgumentBytes") Integer maxArgumentBytes) {
+                        @JsonProperty("maxCallsPerTurn") Integer maxCallsPerTurn, @JsonProperty("maxArgumentBytes") Integer maxArgumentBytes,
+                        @JsonProperty("orphanTimeout") String orphanTimeout) {
             return new Agent(or(maxRounds, DEFAULTS.maxRounds), or(repairRounds, DEFAULTS.repairRounds),
                     or(memoryMessages, DEFAULTS.memoryMessages),
                     turnTimeout == null ? DEFAULTS.turnTimeout : Durations.parse("agent.turnTimeout", turnTimeout),
-                    or(maxCallsPerTurn, DEFAULTS.maxCallsPerTurn), or(maxArgumentBytes, DEFAULTS.maxArgumentBytes));
+                    or(maxCallsPerTurn, DEFAULTS.maxCallsPerTurn), or(maxArgumentBytes, DEFAULTS.maxArgumentBytes),
+                    orphanTimeout == null ? DEFAULTS.orphanTimeout : Durations.parse("agent.orphanTimeout", orphanTimeout));
         }
 
         /** The agent's options; {@code llm} decides native tool calls and multimodal input. */

@@ -142,6 +142,7 @@ public final class AgentRuntime implements AutoCloseable {
         private boolean busApi;
         private int eventLoops;
         private RoutingCatalog.Previews previews = RoutingCatalog.Previews.AUTO;
+        private Duration orphanTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -160,6 +161,7 @@ public final class AgentRuntime implements AutoCloseable {
             storeMaxAge = config.store().maxAge();
             eventLoops = config.server().eventLoops();
             previews = RoutingCatalog.Previews.valueOf(config.tools().previews().name());
+            orphanTimeout = config.agent().orphanTimeout();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
@@ -283,7 +285,8 @@ public final class AgentRuntime implements AutoCloseable {
                     workerDeployments.add(vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS));
                     workers.add(worker);
                 }
-                vertx.deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().previews(previews).build()))
+                vertx.deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().previews(previews)
+                                .orphanTimeout(orphanTimeout).build()))
                         .await(10, TimeUnit.SECONDS);
                 Agent.Builder agentBuilder = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
                         .catalog(registry).store(artifacts).previews(previews);
