@@ -86,10 +86,12 @@ class ToolCommandsTest {
     }
 
     @Test
-    void generate_runs_a_torchscript_spec_given_with_config(@TempDir Path dir) {
-        Path spec = Path.of("../generators/djl/src/test/resources/tiny/tiny-image.json");
+    void generate_runs_a_torchscript_spec_named_by_the_configuration(@TempDir Path dir) throws IOException {
+        Path spec = Path.of("../generators/djl/src/test/resources/tiny/tiny-image.json").toAbsolutePath().normalize();
         assumeTrue(Files.exists(spec), "run from the app module directory");
-        int exit = run("generate", "--tool", "tiny-image", "--config", spec.toString(), "--args", "{\"prompt\":\"a red fox\"}",
+        Path config = Files.writeString(dir.resolve("modaweave.yaml"), "tools:\n  backends:\n    - backend: torchscript\n      spec: "
+                + spec + "\n");
+        int exit = run("generate", "--tool", "tiny-image", "--config", config.toString(), "--args", "{\"prompt\":\"a red fox\"}",
                 "--out", dir.toString());
         assertThat(exit).as(err.toString()).isZero();
         assertThat(Json.parse(out.toString().strip()).get("attributes").get("width").asInt()).isEqualTo(32);
@@ -118,10 +120,10 @@ class ToolCommandsTest {
     }
 
     @Test
-    void a_config_that_is_not_a_spec_exits_2(@TempDir Path dir) throws IOException {
-        Path config = Files.writeString(dir.resolve("c.json"), "{\"backends\":{}}");
+    void the_settings_of_one_tool_given_as_config_exit_2_saying_where_they_go(@TempDir Path dir) throws IOException {
+        Path config = Files.writeString(dir.resolve("c.json"), "{\"backend\": \"comfyui\", \"workflow\": \"flow.json\"}");
         assertThat(run("generate", "--tool", "x", "--config", config.toString(), "--args", "{}", "--out", dir.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("not a TorchScript spec").contains("nor HTTP generator settings");
+        assertThat(err.toString()).contains("unknown key 'backend'").contains("tools.backends");
     }
 
     @Test
@@ -137,8 +139,14 @@ class ToolCommandsTest {
         });
         server.start();
         try {
-            Path config = Files.writeString(dir.resolve("speech.json"), "{\"backend\": \"openai-speech\", \"name\": \"test-tts\","
-                    + " \"baseUrl\": \"http://127.0.0.1:" + server.getAddress().getPort() + "\", \"apiKey\": \"sk-test\"}");
+            Path config = Files.writeString(dir.resolve("modaweave.yaml"), """
+                    tools:
+                      backends:
+                        - backend: openai-speech
+                          name: test-tts
+                          baseUrl: http://127.0.0.1:%d
+                          apiKey: sk-test
+                    """.formatted(server.getAddress().getPort()));
 
             assertThat(run("tools", "list", "--config", config.toString())).isZero();
             assertThat(out.toString()).contains("test-tts", "text-to-speech");
@@ -155,9 +163,10 @@ class ToolCommandsTest {
 
     @Test
     void http_generator_settings_with_a_misspelt_key_exit_2(@TempDir Path dir) throws IOException {
-        Path config = Files.writeString(dir.resolve("c.json"), "{\"backend\": \"comfyui\", \"workfow\": \"flow.json\"}");
+        Path config = Files.writeString(dir.resolve("modaweave.yaml"),
+                "tools:\n  backends:\n    - backend: comfyui\n      workfow: flow.json\n");
         assertThat(run("tools", "list", "--config", config.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown setting [workfow]").contains("workflow");
+        assertThat(err.toString()).contains("tools.backends[0]").contains("unknown setting [workfow]").contains("workflow");
     }
 
     private static byte[] wav() {

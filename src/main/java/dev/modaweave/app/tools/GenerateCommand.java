@@ -3,6 +3,7 @@ package dev.modaweave.app.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
@@ -55,10 +56,8 @@ public final class GenerateCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory the media file is written to (created if missing).")
     Path out;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration of a backend that needs one: a TorchScript spec file (DJL) or an HTTP generator's "
-                    + "settings as JSON ({\"backend\": \"comfyui\", …}); its tool can then be named with --tool.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--input", paramLabel = "NAME=FILE",
             description = "An input artifact for an argument that takes one (e.g. image=photo.png for image-edit); repeatable.")
@@ -67,7 +66,7 @@ public final class GenerateCommand implements Runnable {
     @Override
     public void run() {
         ObjectNode args = parseArgs(argsJson);
-        try (LoadedTools tools = LoadedTools.load(config)) {
+        try (LoadedTools tools = LoadedTools.load(config.load())) {
             GeneratorTool tool = tools.find(toolName).orElseThrow(() -> new UsageException("unknown tool '"
                     + shorten(toolName) + "'; known tools: " + String.join(", ", tools.names())));
             ToolDescriptor descriptor = tool.descriptor();

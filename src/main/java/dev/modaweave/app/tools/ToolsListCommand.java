@@ -2,6 +2,7 @@ package dev.modaweave.app.tools;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -28,14 +28,13 @@ final class ToolsListCommand implements Runnable {
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     boolean json;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A TorchScript spec file (DJL) or an HTTP generator's settings (JSON) whose tool is listed too.")
-    Path config;
+    @CommandLine.Mixin
+    ConfigOption config;
 
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedTools tools = LoadedTools.load(config)) {
+        try (LoadedTools tools = LoadedTools.load(config.load())) {
             List<ToolDescriptor> descriptors = tools.all().stream().map(GeneratorTool::descriptor)
                     .sorted(Comparator.comparing(ToolDescriptor::task).thenComparing(ToolDescriptor::name))
                     .toList();
