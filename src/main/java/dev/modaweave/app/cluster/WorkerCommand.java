@@ -72,17 +72,15 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Vert.x event-loop threads of this node (default: twice the cores, Vert.x's default).")
     Integer eventLoops;
 
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @picocli.CommandLine.Mixin
+    AttemptOptions attempts;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds < 1) {
-            throw new UsageException("--timeout is " + timeoutSeconds + "; use at least 1 second");
-        }
+        attempts.apply(ToolWorker.Options.builder());
         ConfigLoader.Loaded loaded = configOption.load();
         ModaweaveConfig config = loaded.config();
         members = members != null ? members : config.cluster().members();
@@ -126,8 +124,7 @@ public final class WorkerCommand implements Callable<Integer> {
             }
         }, "modaweave-worker-shutdown"));
         for (GeneratorTool tool : chosen.values()) {
-            ToolWorker.Options options = ToolWorker.Options.builder().nodeId(nodeId)
-                    .timeout(Duration.ofSeconds(timeoutSeconds)).build();
+            ToolWorker.Options options = attempts.apply(ToolWorker.Options.builder()).nodeId(nodeId).build();
             vertx.deployVerticle(ToolWorker.of(tool, artifacts, options)).await(30, TimeUnit.SECONDS);
         }
         PrintWriter out = spec.commandLine().getOut();
