@@ -6,7 +6,6 @@ import dev.modaweave.tools.ToolSettings;
 
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code backend: torchscript}: a {@link TorchScriptTool} from a spec file. The entry's
@@ -39,13 +38,7 @@ public final class TorchScriptToolFactory implements GeneratorToolFactory {
 
     @Override
     public GeneratorTool create(ToolSettings settings) {
-        Set<String> unknown = new TreeSet<>();
-        settings.values().fieldNames().forEachRemaining(unknown::add);
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("backend 'torchscript': unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + "; it takes 'spec' (the spec file's path) and optionally 'name'; everything else goes in the spec file");
-        }
+        settings.requireOnly(KEYS);
         settings.requireText("spec");
         Path spec = settings.path("spec").orElseThrow();
         TorchScriptTool tool = TorchScriptTool.load(spec);

@@ -36,7 +36,7 @@ class TorchScriptToolFactoryTest {
                 (ObjectNode) Json.parse("{\"backend\":\"torchscript\"}"), dir))).withMessageContaining("'spec'");
         assertThatIllegalArgumentException().isThrownBy(() -> factory().create(ToolSettings.of(
                 (ObjectNode) Json.parse("{\"backend\":\"torchscript\",\"spec\":\"tiny-image.json\",\"model\":\"x.pt\"}"), dir)))
-                .withMessageContaining("[model]");
+                .withMessageContaining("[model]").withMessageContaining("spec");
         assertThatIllegalArgumentException().isThrownBy(() -> factory().create(ToolSettings.of(
                 (ObjectNode) Json.parse("{\"backend\":\"torchscript\",\"spec\":\"tiny-image.json\",\"name\":\"other\"}"), dir)))
                 .withMessageContaining("other").withMessageContaining("tiny-image");

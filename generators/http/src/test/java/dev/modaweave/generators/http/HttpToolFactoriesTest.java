@@ -55,4 +55,23 @@ class HttpToolFactoriesTest {
                 .isThrownBy(() -> factories().get("automatic1111").create(ToolSettings.of(bad, Path.of(""))))
                 .withMessageContaining("stepz");
     }
+
+    @Test
+    void an_http_tool_probes_its_base_url_and_names_the_address_it_cannot_reach() throws IOException {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+            ObjectNode entry = (ObjectNode) Json.parse("{\"backend\":\"openai-speech\",\"apiKey\":\"sk-x\",\"baseUrl\":\"http://127.0.0.1:"
+                    + closedPort + "\"}");
+            try (var tool = (HttpGeneratorTool<?>) factories().get("openai-speech").create(ToolSettings.of(entry, Path.of("")))) {
+                assertThat(tool.probe(java.time.Duration.ofSeconds(2))).isEmpty();
+            }
+        }
+        ObjectNode entry = (ObjectNode) Json.parse("{\"backend\":\"openai-speech\",\"apiKey\":\"sk-x\",\"baseUrl\":\"http://127.0.0.1:"
+                + closedPort + "\"}");
+        try (var tool = (HttpGeneratorTool<?>) factories().get("openai-speech").create(ToolSettings.of(entry, Path.of("")))) {
+            assertThat(tool.probe(java.time.Duration.ofSeconds(2))).hasValueSatisfying(reason ->
+                    assertThat(reason).contains("127.0.0.1:" + closedPort).contains("cannot be reached").doesNotContain("sk-x"));
+        }
+    }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code backend: local-speech}: a {@link LocalSpeechTool} with chosen settings, beside the
@@ -37,13 +36,7 @@ public final class LocalSpeechToolFactory implements GeneratorToolFactory {
 
     @Override
     public GeneratorTool create(ToolSettings settings) {
-        Set<String> unknown = new TreeSet<>();
-        settings.values().fieldNames().forEachRemaining(unknown::add);
-        unknown.removeAll(KEYS);
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("backend 'local-speech': unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown
-                    + "; known settings are " + new TreeSet<>(KEYS));
-        }
+        settings.requireOnly(KEYS);
         String name = settings.name().orElse("local-speech");
         Duration timeout = Duration.ofSeconds(timeoutSeconds(settings));
         String engine = settings.text("engine").orElse("auto");
