@@ -231,6 +231,44 @@ class ToolCommandsTest {
         }
     }
 
+    @Test
+    void tools_list_check_shows_an_http_backend_that_is_down_as_unreachable_and_one_that_is_up_as_available(@TempDir Path dir)
+            throws IOException {
+        HttpServer up = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        up.start();
+        int downPort;
+        try (var socket = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            downPort = socket.getLocalPort();
+        }
+        try {
+            Path config = Files.writeString(dir.resolve("modaweave.yaml"), """
+                    tools:
+                      backends:
+                        - backend: openai-speech
+                          name: tts-up
+                          baseUrl: http://127.0.0.1:%d
+                          apiKey: sk-test
+                        - backend: automatic1111
+                          name: sd-down
+                          baseUrl: http://127.0.0.1:%d
+                    """.formatted(up.getAddress().getPort(), downPort));
+
+            assertThat(run("tools", "list", "--json", "--check", "--config", config.toString())).as(err.toString()).isZero();
+            JsonNode list = Json.parse(out.toString());
+            java.util.Map<String, JsonNode> byName = new java.util.HashMap<>();
+            list.forEach(t -> byName.put(t.get("name").asText(), t));
+            assertThat(byName.get("sd-down").get("availability").asText()).isEqualTo("unreachable");
+            assertThat(byName.get("sd-down").get("unreachable").asText()).contains("127.0.0.1:" + downPort);
+            assertThat(byName.get("tts-up").get("availability").asText()).isEqualTo("available");
+            assertThat(byName.get("preview-image").get("availability").asText()).isEqualTo("available");
+
+            assertThat(run("tools", "list", "--config", config.toString())).isZero();
+            assertThat(out.toString()).contains("AVAILABILITY").doesNotContain("unreachable");
+        } finally {
+            up.stop(0);
+        }
+    }
+
     private static byte[] wav() {
         ByteBuffer b = ByteBuffer.allocate(44 + 800).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 800).put("WAVE".getBytes(StandardCharsets.US_ASCII));

@@ -4,15 +4,18 @@ import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.ProgressListener;
+import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.ToolDescriptor;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A configured tool whose descriptor carries the entry's {@code priority:}; everything else is the
- * wrapped tool's.
+ * A configured tool whose descriptor carries the entry's {@code priority:}; everything else, the
+ * reachability probe included, is the wrapped tool's.
  */
-final class PrioritisedTool implements GeneratorTool {
+final class PrioritisedTool implements GeneratorTool, ReachabilityProbe {
 
     private final GeneratorTool tool;
     private final ToolDescriptor descriptor;
@@ -35,6 +38,12 @@ final class PrioritisedTool implements GeneratorTool {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
         return tool.generate(request, progress);
+    }
+
+    /** The wrapped tool's probe; a tool without one counts as reachable. */
+    @Override
+    public Optional<String> probe(Duration timeout) {
+        return tool instanceof ReachabilityProbe probe ? probe.probe(timeout) : Optional.empty();
     }
 
     @Override

@@ -18,4 +18,38 @@ public interface ReachabilityProbe {
      * @return empty when it does; otherwise why not, in words that name the address (never a secret)
      */
     Optional<String> probe(Duration timeout);
+
+    /**
+     * {@code decorated} (a wrapper of {@code original} that times or counts its calls, say), still probing
+     * {@code original}'s backend when {@code original} has a probe and the wrapper does not.
+     */
+    static GeneratorTool keep(GeneratorTool original, GeneratorTool decorated) {
+        if (!(original instanceof ReachabilityProbe probe) || decorated instanceof ReachabilityProbe) {
+            return decorated;
+        }
+        return new Probed(decorated, probe);
+    }
+
+    /** A decorated tool that keeps its original's probe. */
+    record Probed(GeneratorTool tool, ReachabilityProbe reachability) implements GeneratorTool, ReachabilityProbe {
+        @Override
+        public ToolDescriptor descriptor() {
+            return tool.descriptor();
+        }
+
+        @Override
+        public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
+            return tool.generate(request, progress);
+        }
+
+        @Override
+        public Optional<String> probe(Duration timeout) {
+            return reachability.probe(timeout);
+        }
+
+        @Override
+        public void close() {
+            tool.close();
+        }
+    }
 }
