@@ -1,6 +1,8 @@
 package dev.modaweave.app.planner;
 
+import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.tools.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,10 +43,18 @@ public final class PlanCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "A model file from 'planner train' (default: the shipped model).")
     Path modelFile;
 
+    @CommandLine.Mixin
+    ConfigOption config;
+
     @Override
     public Integer call() {
         if ((request == null) == (file == null)) {
             throw new UsageException("give either a REQUEST or --file FILE");
+        }
+        LlmConfig llm = config.load().config().llm();
+        if (llm.provider() != LlmConfig.Provider.EMBEDDED) {
+            spec.commandLine().getErr().println("note: the configuration's llm is " + llm.provider().configName()
+                    + "; plan shows what the embedded planner would answer");
         }
         EmbeddedPlanner planner;
         try {

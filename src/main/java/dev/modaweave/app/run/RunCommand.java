@@ -5,6 +5,7 @@ import dev.modaweave.agent.UserInput;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.app.runtime.AgentRuntime;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.Json;
@@ -55,8 +56,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--store", paramLabel = "DIR", description = "Artifact store (default: store.dir of the configuration, ~/.modaweave/artifacts).")
     Path storeDir;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: $MODAWEAVE_CONFIG, else ./modaweave.yaml when present).")
-    Path configFile;
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--json", description = "Print the turn's events as JSON lines instead of text.")
     boolean json;
@@ -69,12 +70,7 @@ public final class RunCommand implements Callable<Integer> {
         if (message.isBlank() && inputs.isEmpty()) {
             throw new UsageException("the message is empty");
         }
-        ConfigLoader.Loaded loaded;
-        try {
-            loaded = ConfigLoader.load(configFile, System.getenv());
-        } catch (ConfigException e) {
-            throw new UsageException(e.getMessage(), e);
-        }
+        ConfigLoader.Loaded loaded = config.load();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         try {

@@ -18,6 +18,7 @@ import dev.modaweave.app.planner.EmbeddedPlanner;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
@@ -281,7 +282,7 @@ public final class AgentRuntime implements AutoCloseable {
                 }
                 for (GeneratorTool tool : served) {
                     registry.register(tool);
-                    ToolWorker worker = ToolWorker.of(toolDecorator.apply(tool), artifacts);
+                    ToolWorker worker = ToolWorker.of(ReachabilityProbe.keep(tool, toolDecorator.apply(tool)), artifacts);
                     workerDeployments.add(vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS));
                     workers.add(worker);
                 }

@@ -4,6 +4,7 @@ import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.runtime.AgentRuntime;
 import picocli.CommandLine.Command;
@@ -32,8 +33,8 @@ import java.util.concurrent.CountDownLatch;
                 "Flags override the configuration's server: and cluster: sections."})
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: $MODAWEAVE_CONFIG, else ./modaweave.yaml when present).")
-    Path configFile;
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port; 0 picks a free one (default: server.port, 8080).")
     Integer port;
@@ -70,7 +71,7 @@ public final class ServeCommand implements Callable<Integer> {
         ConfigLoader.Loaded loaded;
         AgentRuntime.Builder runtime;
         try {
-            loaded = ConfigLoader.load(configFile, System.getenv());
+            loaded = config.load();
             runtime = AgentRuntime.builder().config(loaded);
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
