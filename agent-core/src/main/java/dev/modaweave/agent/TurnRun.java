@@ -241,7 +241,7 @@ final class TurnRun {
         @Override
         public void onMalformed(ParseEvent.Malformed malformed) {
             problems.add("a meta-response could not be read (" + malformed.reason() + "): " + abbreviate(malformed.raw()));
-            rejected.add(new JsonObject().put("raw", malformed.raw()).put("reason", malformed.reason()));
+            rejected.add(new JsonObject().put("raw", malformed.raw()).put("reason", malformed.reason()).put("at", visibleText.length()));
         }
 
         void onToolCall(ToolExecutionRequest request) {
@@ -255,7 +255,7 @@ final class TurnRun {
             } else {
                 ParseEvent.Malformed m = (ParseEvent.Malformed) event;
                 problems.add("tool call " + request.name() + " could not be read: " + m.reason());
-                rejected.add(new JsonObject().put("raw", m.raw()).put("reason", m.reason()));
+                rejected.add(new JsonObject().put("raw", m.raw()).put("reason", m.reason()).put("at", visibleText.length()));
             }
         }
 
@@ -269,13 +269,13 @@ final class TurnRun {
                     list.add(new JsonObject().put("code", e.code().wireName()).put("pointer", e.pointer()).put("message", e.message()));
                 }
                 problems.add(sb.substring(0, sb.length() - 1));
-                rejected.add(new JsonObject().put("callId", call.id()).put("raw", raw).put("errors", list));
+                rejected.add(new JsonObject().put("callId", call.id()).put("raw", raw).put("errors", list).put("at", visibleText.length()));
                 if (nativeRequest != null) {
                     nativeResults.put(nativeRequest.id() == null ? call.id() : nativeRequest.id(), sb.toString());
                 }
                 return;
             }
-            Call c = new Call(call, this, nativeRequest);
+            Call c = new Call(call, this, nativeRequest, visibleText.length());
             calls.put(call.id(), c);
             roundCalls.add(c);
             for (String ref : call.references()) {
@@ -288,7 +288,7 @@ final class TurnRun {
             if (c.waitingOn.isEmpty()) {
                 dispatch(c);
             } else {
-                emit(event(AgentEvents.CALL_ACCEPTED).put("callId", call.id()).put("task", call.task()).put("tool", call.tool())
+                emit(event(AgentEvents.CALL_ACCEPTED).put("callId", call.id()).put("at", c.at).put("task", call.task()).put("tool", call.tool())
                         .put("args", new JsonObject(Json.write(call.args()))).put("waitingFor", new JsonArray(List.copyOf(c.waitingOn))));
             }
         }
@@ -334,6 +334,8 @@ final class TurnRun {
         final MetaResponse call;
         final Round round;
         final ToolExecutionRequest nativeRequest;
+        /** The length of the turn's visible text where the call stood: where clients show its media. */
+        final int at;
         final Set<String> waitingOn = new HashSet<>();
         final List<Call> dependents = new ArrayList<>();
         final List<JsonObject> pending = new ArrayList<>();
@@ -342,10 +344,11 @@ final class TurnRun {
         JsonObject artifact;
         JsonObject error;
 
-        Call(MetaResponse call, Round round, ToolExecutionRequest nativeRequest) {
+        Call(MetaResponse call, Round round, ToolExecutionRequest nativeRequest, int at) {
             this.call = call;
             this.round = round;
             this.nativeRequest = nativeRequest;
+            this.at = at;
         }
 
         boolean isDone() {
@@ -392,7 +395,7 @@ final class TurnRun {
                     if (c.jobId != null) {
                         jobToCall.put(c.jobId, c.call.id());
                     }
-                    emit(event(AgentEvents.CALL_ACCEPTED).put("callId", c.call.id()).put("jobId", c.jobId)
+                    emit(event(AgentEvents.CALL_ACCEPTED).put("callId", c.call.id()).put("at", c.at).put("jobId", c.jobId)
                             .put("task", c.call.task()).put("tool", c.call.tool()).put("args", wire.getJsonObject("args")));
                     List<JsonObject> early = List.copyOf(c.pending);
                     c.pending.clear();
@@ -451,7 +454,7 @@ final class TurnRun {
             return;
         }
         switch (event.getString("type", "")) {
-            case "progress" -> emit(event(AgentEvents.PROGRESS).put("callId", c.call.id()).put("jobId", c.jobId)
+            case "progress" -> emit(event(AgentEvents.PROGRESS).put("callId", c.call.id()).put("at", c.at).put("jobId", c.jobId)
                     .put("fraction", event.getDouble("fraction", 0.0)).put("message", event.getString("message", "")));
             case "completed" -> callCompleted(c, event.getString("artifactId"), event.getJsonObject("artifact", new JsonObject()));
             case "failed", "cancelled" -> callFailed(c, event.getJsonObject("error",
@@ -472,7 +475,7 @@ final class TurnRun {
         String mime = artifact.getString("mimeType", "application/octet-stream");
         Modality modality = Modality.ofMimeType(mime);
         session.addArtifact(new Session.ArtifactNote(artifactId, modality, mime, origin(c.call)));
-        JsonObject e = event(AgentEvents.ARTIFACT).put("callId", c.call.id()).put("id", artifactId).put("mimeType", mime)
+        JsonObject e = event(AgentEvents.ARTIFACT).put("callId", c.call.id()).put("at", c.at).put("id", artifactId).put("mimeType", mime)
                 .put("modality", modality.wireName()).put("tool", artifact.getString("tool"))
                 .put("task", c.call.task()).put("reused", artifact.getBoolean("reused", false));
         Object attributes = artifact.getValue("attributes");
@@ -494,7 +497,7 @@ final class TurnRun {
             return;
         }
         c.error = error;
-        emit(event(AgentEvents.CALL_FAILED).put("callId", c.call.id()).put("jobId", c.jobId).put("error", error));
+        emit(event(AgentEvents.CALL_FAILED).put("callId", c.call.id()).put("at", c.at).put("jobId", c.jobId).put("error", error));
         for (Call d : c.dependents) {
             callFailed(d, new JsonObject().put("code", "dependency_failed").put("retriable", false)
                     .put("message", "call '" + d.call.id() + "' needs the result of '" + c.call.id() + "', which failed: " + error.getString("message")));
