@@ -1,5 +1,6 @@
 package dev.modaweave.app.serve;
 
+import dev.modaweave.app.HeadlessChromium;
 import dev.modaweave.app.runtime.AgentRuntime;
 import dev.modaweave.tools.testing.RequiresProgram;
 import dev.modaweave.tools.testing.SystemPrograms;
@@ -7,17 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,22 +40,10 @@ class PlaygroundBrowserTest {
 
     @Test
     void a_message_shows_its_text_a_loaded_image_and_an_audio_player_as_the_events_arrive(@TempDir Path dir) throws Exception {
-        Path chromium = SystemPrograms.require("chromium", "chromium");
-        Path chromedriver = SystemPrograms.require("chromedriver", "chromium-driver");
-        System.setProperty("webdriver.chrome.driver", chromedriver.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
-                "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .usingAnyFreePort().build();
-
         try (ServeServer server = ServeServer.start(ServeOptions.local(0, dir.resolve("store")), AgentRuntime.builder())) {
             String base = "http://127.0.0.1:" + server.port();
-            ChromeDriver driver = new ChromeDriver(service, options);
+            ChromeDriver driver = HeadlessChromium.start(dir.resolve("chromium-profile"));
             try {
-                driver.manage().window().setSize(new Dimension(1280, 900));
                 WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(90));
                 driver.get(base + "/");
                 wait.until(d -> !d.findElements(By.cssSelector("#tools li[data-tool]")).isEmpty());
@@ -76,10 +59,7 @@ class PlaygroundBrowserTest {
                 assertThat(image.getAttribute("src")).contains("/v1/artifacts/art_");
                 WebElement audio = reply.findElement(By.cssSelector("audio[controls]"));
                 wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript("return arguments[0].readyState", audio)).intValue() >= 1);
-                Path screenshot = Path.of(System.getProperty("basedir", "."), "target", "playground.png");
-                Files.createDirectories(screenshot.getParent());
-                File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-                Files.copy(shot.toPath(), screenshot, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Path screenshot = HeadlessChromium.screenshot(driver, "playground.png");
                 assertThat(Files.size(screenshot)).isPositive();
 
                 Path upload = dir.resolve("fox.png");
