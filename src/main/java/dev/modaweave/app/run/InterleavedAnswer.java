@@ -97,8 +97,11 @@ public final class InterleavedAnswer {
             }
             case AgentEvents.CALL_REJECTED -> {
                 Slot slot = slot(event);
-                slot.outcome = new Marker(slot.callId, "[" + (slot.callId == null ? "meta-response" : "call " + slot.callId)
-                        + " rejected: " + shorten(rejection(event)) + "]");
+                if (slot.task == null) {
+                    slot.task = taskOf(event.getString("raw"));
+                }
+                slot.outcome = new Marker(slot.callId, "[" + (slot.task != null ? what(slot) : slot.callId == null ? "meta-response"
+                        : "call " + slot.callId) + " rejected: " + shorten(rejection(event)) + "]");
             }
             default -> {
             }
@@ -250,6 +253,19 @@ public final class InterleavedAnswer {
         }
         int to = slot.task.lastIndexOf("-to-");
         return to >= 0 ? slot.task.substring(to + 4) : slot.task;
+    }
+
+    /** The task a rejected meta-response asked for, when its JSON can still be read. */
+    private static String taskOf(String raw) {
+        if (raw == null || raw.indexOf('{') < 0 || raw.lastIndexOf('}') < raw.indexOf('{')) {
+            return null;
+        }
+        try {
+            Object task = new JsonObject(raw.substring(raw.indexOf('{'), raw.lastIndexOf('}') + 1)).getValue("task");
+            return task instanceof String t && !t.isBlank() ? t : null;
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     private static String rejection(JsonObject event) {

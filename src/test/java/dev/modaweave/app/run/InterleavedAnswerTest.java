@@ -78,9 +78,10 @@ class InterleavedAnswerTest {
         answer.accept(new JsonObject().put("type", "call_failed").put("callId", "img1").put("at", 6)
                 .put("error", new JsonObject().put("code", "timeout").put("message", "the painter took longer than\n60 s")), null);
         answer.accept(new JsonObject().put("type", "call_rejected").put("callId", "x").put("at", 18).put("final", true)
+                .put("raw", "<meta>{\"id\":\"x\",\"task\":\"text-to-smell\",\"args\":{}}</meta>")
                 .put("errors", new JsonArray().add(new JsonObject().put("message", "unknown task 'text-to-smell'"))), null);
         assertThat(answer.toPlainText()).isEqualTo("Look:\n\n[image failed: the painter took longer than 60 s]\n\nand listen.\n\n"
-                + "[call x rejected: unknown task 'text-to-smell']\n");
+                + "[smell rejected: unknown task 'text-to-smell']\n");
         assertThat(answer.toMarkdown()).contains("*\\[image failed: the painter took longer than 60 s\\]*");
         assertThat(answer.toHtml("a")).contains("<p class=\"marker\" data-call=\"img1\">[image failed: the painter took longer than 60 s]</p>");
     }
@@ -90,6 +91,7 @@ class InterleavedAnswerTest {
         text("One ");
         answer.accept(new JsonObject().put("type", "call_accepted").put("callId", "v").put("task", "text-to-video"), null);
         text("two.");
-        assertThat(answer.toPlainText()).isEqualTo("One\n\n[video not finished]\n\ntwo.\n");
+        answer.accept(new JsonObject().put("type", "call_rejected").put("raw", "<meta>{oops</meta>").put("reason", "not JSON"), null);
+        assertThat(answer.toPlainText()).isEqualTo("One\n\n[video not finished]\n\ntwo.\n\n[meta-response rejected: not JSON]\n");
     }
 }
