@@ -141,6 +141,29 @@ class AgentTest {
     }
 
     @Test
+    void every_call_event_carries_the_offset_in_the_visible_text_where_its_meta_response_stood(Vertx vertx) throws Exception {
+        String owl = "<meta>{\"id\":\"img2\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"an owl\"}}</meta>";
+        String bad = "<meta>{\"id\":\"x\",\"task\":\"text-to-smell\",\"args\":{}}</meta>";
+        var model = ScriptedStreamingModel.replies(3, "Alpha " + FOX + " Beta " + owl + " Gamma " + bad + " Delta", "");
+        runTurn(agent(vertx, model), "s-at", "two pictures");
+
+        String visible = text();
+        assertThat(visible).isEqualTo("Alpha  Beta  Gamma  Delta");
+        for (JsonObject e : events) {
+            String type = e.getString("type");
+            if (!type.equals(AgentEvents.TEXT) && !type.startsWith("turn_")) {
+                assertThat(e.getInteger("at")).as("'at' of %s", e).isNotNull();
+            }
+        }
+        assertThat(ofType(AgentEvents.ARTIFACT)).extracting(e -> e.getString("callId") + "@" + e.getInteger("at"))
+                .containsExactlyInAnyOrder("img1@" + "Alpha ".length(), "img2@" + "Alpha  Beta ".length());
+        assertThat(ofType(AgentEvents.CALL_ACCEPTED)).allSatisfy(e -> assertThat(e.getInteger("at"))
+                .isEqualTo(e.getString("callId").equals("img1") ? 6 : 12));
+        assertThat(ofType(AgentEvents.CALL_REJECTED)).singleElement()
+                .satisfies(e -> assertThat(e.getInteger("at")).isEqualTo("Alpha  Beta  Gamma ".length()));
+    }
+
+    @Test
     void a_call_is_dispatched_and_finished_before_the_stream_ends(Vertx vertx) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         var model = new ScriptedStreamingModel((request, round) -> round == 0

@@ -103,6 +103,12 @@ class ClusteredDispatchTest {
         JsonObject outcome = reply.getJsonArray("outcomes").getJsonObject(0);
         assertThat(outcome.getString("state")).isEqualTo("completed");
         assertThat(painter.calls()).isEqualTo(1);
+        // the record is written to the cluster map beside the reply, not before it: wait for it to land
+        awaitCondition(() -> {
+            String text = a.vertx().sharedData().<String, String>getAsyncMap(JobLedger.MAP_NAME)
+                    .compose(m -> m.get("c1:img")).toCompletionStage().toCompletableFuture().join();
+            return text != null && "completed".equals(new JsonObject(text).getString("state"));
+        });
         String record = a.vertx().sharedData().<String, String>getAsyncMap(JobLedger.MAP_NAME)
                 .compose(m -> m.get("c1:img")).await(10, TimeUnit.SECONDS);
         JsonObject json = new JsonObject(record);
