@@ -8,7 +8,8 @@ import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -74,6 +75,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,17 +86,18 @@ public final class WorkerCommand implements Callable<Integer> {
         if (timeoutSeconds < 1) {
             throw new UsageException("--timeout is " + timeoutSeconds + "; use at least 1 second");
         }
-        ModaweaveConfig config;
+        ConfigLoader.Loaded loaded;
         try {
-            config = ConfigLoader.load(configFile, System.getenv()).config();
+            loaded = ConfigLoader.load(configFile, System.getenv());
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
         }
+        ModaweaveConfig config = loaded.config();
         members = members != null ? members : config.cluster().members();
         port = port != null ? port : config.cluster().port();
         host = host != null ? host : config.cluster().host();
         clusterName = clusterName != null ? clusterName : config.cluster().name();
-        Map<String, GeneratorTool> chosen = resolveTools(tools);
+        Map<String, GeneratorTool> chosen = resolveTools(tools, pluginOptions.open(loaded));
         Path storeDir = store != null ? store : config.store().dir();
         FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
         if (eventLoops != null && (eventLoops < 1 || eventLoops > 256)) {
@@ -141,11 +146,11 @@ public final class WorkerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Finds each named tool among the service providers and the benchmark tools. */
-    static Map<String, GeneratorTool> resolveTools(List<String> names) {
+    /** Finds each named tool among the service providers (on the class path and in the plugin jars) and the benchmark tools. */
+    static Map<String, GeneratorTool> resolveTools(List<String> names, Plugins plugins) {
         Map<String, GeneratorTool> providers = new LinkedHashMap<>();
-        for (GeneratorTool tool : ToolRegistry.loadServices(WorkerCommand.class.getClassLoader())) {
-            providers.put(tool.descriptor().name(), tool);
+        for (SourcedTool tool : plugins.toolsWithBuiltIns(WorkerCommand.class.getClassLoader())) {
+            providers.put(tool.name(), tool.tool());
         }
         Map<String, GeneratorTool> chosen = new LinkedHashMap<>();
         for (String name : names) {

@@ -14,6 +14,8 @@ import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.planner.EmbeddedPlanner;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
@@ -135,6 +137,7 @@ public final class AgentRuntime implements AutoCloseable {
         private LlmConfig.Projector projector;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
+        private Plugins plugins = Plugins.none();
         private final List<GeneratorTool> extraTools = new ArrayList<>();
         private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
         private ClusterSettings cluster;
@@ -190,6 +193,15 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Plugin jars whose tools this node serves too, beside the providers on the class path (unless
+         * {@link #tools(List)} names the tools); closing the runtime does not close the plugins.
+         */
+        public Builder plugins(Plugins plugins) {
+            this.plugins = Objects.requireNonNull(plugins, "plugins");
+            return this;
+        }
+
         /** Wraps every tool before its worker is deployed, e.g. to measure it. */
         public Builder toolDecorator(UnaryOperator<GeneratorTool> decorator) {
             this.toolDecorator = Objects.requireNonNull(decorator, "decorator");
@@ -224,7 +236,8 @@ public final class AgentRuntime implements AutoCloseable {
          */
         public AgentRuntime start() {
             Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
-            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
+            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools
+                    : plugins.toolsWithBuiltIns(AgentRuntime.class.getClassLoader()).stream().map(SourcedTool::tool).toList());
             served.addAll(extraTools);
             ArtifactStore artifacts;
             try {

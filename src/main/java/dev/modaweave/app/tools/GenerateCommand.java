@@ -3,6 +3,8 @@ package dev.modaweave.app.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.plugins.PluginOptions;
+import dev.modaweave.app.plugins.Plugins;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
@@ -64,10 +66,14 @@ public final class GenerateCommand implements Runnable {
             description = "An input artifact for an argument that takes one (e.g. image=photo.png for image-edit); repeatable.")
     Map<String, Path> inputs = new LinkedHashMap<>();
 
+    @CommandLine.Mixin
+    PluginOptions pluginOptions;
+
     @Override
     public void run() {
         ObjectNode args = parseArgs(argsJson);
-        try (LoadedTools tools = LoadedTools.load(config)) {
+        try (Plugins plugins = pluginOptions.open(ToolsCommand.configuration());
+             LoadedTools tools = LoadedTools.load(config, plugins)) {
             GeneratorTool tool = tools.find(toolName).orElseThrow(() -> new UsageException("unknown tool '"
                     + shorten(toolName) + "'; known tools: " + String.join(", ", tools.names())));
             ToolDescriptor descriptor = tool.descriptor();

@@ -3,6 +3,9 @@ package dev.modaweave.app.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
+import dev.modaweave.app.plugins.ToolOrigin;
 import dev.modaweave.generators.djl.TorchScriptTool;
 import dev.modaweave.generators.http.HttpGenerators;
 import dev.modaweave.tools.GeneratorTool;
@@ -20,34 +23,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
  * The tools the command line can run directly: every {@link GeneratorTool} found by the
- * {@link ServiceLoader}, plus the tool {@code --config} describes: a DJL TorchScript spec file, or an
+ * {@link java.util.ServiceLoader} on the class path and in the plugin jars, plus the tool {@code --config} describes: a DJL TorchScript spec file, or an
  * HTTP generator's settings (a JSON object with {@code "backend"}, see generators/http/README.md).
  * Closing closes them all.
  */
 final class LoadedTools implements AutoCloseable {
 
     private final Map<String, GeneratorTool> byName;
+    private final Map<String, ToolOrigin> origins;
 
-    private LoadedTools(Map<String, GeneratorTool> byName) {
+    private LoadedTools(Map<String, GeneratorTool> byName, Map<String, ToolOrigin> origins) {
         this.byName = byName;
+        this.origins = origins;
     }
 
     /**
      * @param config a TorchScript spec file or HTTP generator settings, or null
+     * @param plugins the plugin jars whose tools are loaded too
      * @throws UsageException when two tools share a name, or the config is not a usable spec
      */
-    static LoadedTools load(Path config) {
+    static LoadedTools load(Path config, Plugins plugins) {
         Map<String, GeneratorTool> tools = new LinkedHashMap<>();
+        Map<String, ToolOrigin> origins = new LinkedHashMap<>();
         try {
-            for (GeneratorTool tool : ServiceLoader.load(GeneratorTool.class)) {
-                add(tools, tool);
+            for (SourcedTool tool : plugins.toolsWithBuiltIns(LoadedTools.class.getClassLoader())) {
+                tools.put(tool.name(), tool.tool());
+                origins.put(tool.name(), tool.origin());
             }
             if (config != null) {
-                add(tools, fromConfig(config));
+                GeneratorTool configured = fromConfig(config);
+                add(tools, configured);
+                origins.put(configured.descriptor().name(), new ToolOrigin.Configured("--config " + config));
             }
         } catch (ServiceConfigurationError e) {
             closeAll(tools.values());
@@ -56,7 +65,12 @@ final class LoadedTools implements AutoCloseable {
             closeAll(tools.values());
             throw e;
         }
-        return new LoadedTools(tools);
+        return new LoadedTools(tools, origins);
+    }
+
+    /** Where the named tool came from. */
+    ToolOrigin origin(String name) {
+        return origins.getOrDefault(name, ToolOrigin.BUILT_IN);
     }
 
     Collection<GeneratorTool> all() {

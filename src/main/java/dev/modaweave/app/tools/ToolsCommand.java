@@ -1,5 +1,8 @@
 package dev.modaweave.app.tools;
 
+import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigException;
+import dev.modaweave.app.config.ConfigLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,5 +18,14 @@ public final class ToolsCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The application configuration ($MODAWEAVE_CONFIG or ./modaweave.yaml), for its tools.plugins. */
+    static ConfigLoader.Loaded configuration() {
+        try {
+            return ConfigLoader.load(null, System.getenv());
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
     }
 }

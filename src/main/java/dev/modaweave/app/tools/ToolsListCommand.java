@@ -2,7 +2,8 @@ package dev.modaweave.app.tools;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.app.plugins.PluginOptions;
+import dev.modaweave.app.plugins.Plugins;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ToolDescriptor;
@@ -16,10 +17,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** {@code modaweave tools list [--json]}: every tool with its task, modalities, preview flag and capacity. */
+/**
+ * {@code modaweave tools list [--json] [--plugins DIR]}: every tool with its task, modalities, preview flag,
+ * capacity and origin (built in, the plugin jar's path, or the configuration).
+ */
 @Command(name = "list",
         mixinStandardHelpOptions = true,
-        description = "List every generator tool: name, task, input -> output modalities, preview flag, capacity.")
+        description = "List every generator tool: name, task, input -> output modalities, preview flag, capacity, "
+                + "and where it comes from (built in, a plugin jar's path, the configuration).")
 final class ToolsListCommand implements Runnable {
 
     @CommandLine.Spec
@@ -32,23 +37,27 @@ final class ToolsListCommand implements Runnable {
             description = "A TorchScript spec file (DJL) or an HTTP generator's settings (JSON) whose tool is listed too.")
     Path config;
 
+    @CommandLine.Mixin
+    PluginOptions pluginOptions;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedTools tools = LoadedTools.load(config)) {
-            List<ToolDescriptor> descriptors = tools.all().stream().map(GeneratorTool::descriptor)
+        try (Plugins plugins = pluginOptions.open(ToolsCommand.configuration());
+             LoadedTools tools = LoadedTools.load(config, plugins)) {
+            List<ToolDescriptor> descriptors = tools.all().stream().map(t -> t.descriptor())
                     .sorted(Comparator.comparing(ToolDescriptor::task).thenComparing(ToolDescriptor::name))
                     .toList();
             if (json) {
                 ArrayNode array = Json.MAPPER.createArrayNode();
-                descriptors.forEach(d -> array.add(toJson(d)));
+                descriptors.forEach(d -> array.add(toJson(d).put("origin", tools.origin(d.name()).describe())));
                 out.println(Json.write(array));
             } else {
-                String format = "%-22s %-16s %-20s %-8s %s%n";
-                out.printf(format, "NAME", "TASK", "INPUT -> OUTPUT", "PREVIEW", "CAPACITY");
+                String format = "%-22s %-16s %-20s %-8s %-9s %s%n";
+                out.printf(format, "NAME", "TASK", "INPUT -> OUTPUT", "PREVIEW", "CAPACITY", "ORIGIN");
                 for (ToolDescriptor d : descriptors) {
                     out.printf(format, d.name(), d.task(), inputs(d) + " -> " + d.outputModality().wireName(),
-                            d.preview() ? "yes" : "no", d.capacity());
+                            d.preview() ? "yes" : "no", d.capacity(), tools.origin(d.name()).describe());
                 }
             }
             out.flush();
