@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
+import dev.modaweave.agent.ArtifactReader;
 import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.InputProjector;
 import dev.modaweave.agent.cluster.ClusterSettings;
@@ -223,7 +224,7 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
+        /** Also answers the agent's event-bus API on {@code modaweave.agent}, and artifact reads on {@code modaweave.artifacts.read}. */
         public Builder busApi(boolean enabled) {
             this.busApi = enabled;
             return this;
@@ -291,6 +292,7 @@ public final class AgentRuntime implements AutoCloseable {
                 Agent agent = agentBuilder.build();
                 if (busApi) {
                     vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+                    vertx.deployVerticle(new ArtifactReader(artifacts)).await(10, TimeUnit.SECONDS);
                 } else {
                     agent.start().await(10, TimeUnit.SECONDS);
                 }
