@@ -62,6 +62,15 @@ class PluginWorkerClusterTest {
             var stored = runtime.store().find(artifact.getString("id")).orElseThrow();
             assertThat(stored.mimeType()).isEqualTo("image/png");
             assertThat(stored.attributes()).containsEntry("width", 8);
+
+            PluginsTest.Cli list = PluginsTest.cli("tools", "list", "--json", "--cluster", "--cluster-name", cluster,
+                    "--members", String.join(",", members), "--wait", "3");
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            var listed = dev.modaweave.tools.Json.parse(list.out());
+            var remote = java.util.stream.StreamSupport.stream(listed.spliterator(), false)
+                    .filter(t -> t.path("name").asText().equals("plugin-colour")).findFirst();
+            assertThat(remote).as(list.out()).hasValueSatisfying(t -> assertThat(t.path("origin").asText())
+                    .isEqualTo("remote worker on node " + worker.nodeId()));
         }
     }
 

@@ -171,6 +171,36 @@ class PluginsTest {
     }
 
     @Test
+    void a_plugin_jar_may_provide_a_tool_factory_found_on_its_own_class_loader() throws Exception {
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        PluginJars.builder().source(PluginSources.TOOL_CLASS, PluginSources.colourTool("factory-made", false))
+                .source("com.example.plugin.ColourFactory", """
+                        package com.example.plugin;
+
+                        public final class ColourFactory implements dev.modaweave.tools.GeneratorToolFactory {
+                            public String kind() { return "plugin-colour"; }
+                            public String description() { return "Colour previews from a plugin."; }
+                            public dev.modaweave.tools.GeneratorTool create(dev.modaweave.tools.ToolSettings settings) {
+                                return new PluginColourTool();
+                            }
+                        }
+                        """)
+                .service(dev.modaweave.tools.GeneratorToolFactory.class, "com.example.plugin.ColourFactory")
+                .write(plugins.resolve("factory.jar"));
+
+        try (Plugins opened = Plugins.open(List.of(plugins), getClass().getClassLoader())) {
+            var factories = opened.services(dev.modaweave.tools.GeneratorToolFactory.class);
+
+            assertThat(factories).singleElement().satisfies(f -> {
+                assertThat(f.service().kind()).isEqualTo("plugin-colour");
+                assertThat(f.plugin().jar()).isEqualTo(plugins.toRealPath().resolve("factory.jar"));
+                assertThat(f.service().getClass().getClassLoader()).isSameAs(f.plugin().classLoader());
+            });
+            assertThat(opened.tools()).as("a factory-only jar adds no tool by itself").isEmpty();
+        }
+    }
+
+    @Test
     void a_jar_without_a_services_file_is_refused() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginJars.builder().source("com.example.lib.Greeting", PluginSources.library("x")).write(plugins.resolve("library.jar"));
