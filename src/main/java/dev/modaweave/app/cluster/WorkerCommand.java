@@ -10,7 +10,8 @@ import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -75,6 +76,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     AttemptOptions attempts;
 
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -87,7 +91,7 @@ public final class WorkerCommand implements Callable<Integer> {
         port = port != null ? port : config.cluster().port();
         host = host != null ? host : config.cluster().host();
         clusterName = clusterName != null ? clusterName : config.cluster().name();
-        Map<String, GeneratorTool> chosen = resolveTools(tools, loaded);
+        Map<String, GeneratorTool> chosen = resolveTools(tools, loaded, pluginOptions.open(loaded));
         Path storeDir = store != null ? store : config.store().dir();
         FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
         if (eventLoops != null && (eventLoops < 1 || eventLoops > 256)) {
@@ -137,20 +141,21 @@ public final class WorkerCommand implements Callable<Integer> {
 
     /** Finds each named tool among the service providers and the benchmark tools. */
     static Map<String, GeneratorTool> resolveTools(List<String> names) {
-        return resolveTools(names, new ConfigLoader.Loaded(ModaweaveConfig.defaults(), null));
+        return resolveTools(names, new ConfigLoader.Loaded(ModaweaveConfig.defaults(), null), Plugins.none());
     }
 
     /**
-     * Finds each named tool among the service providers, the tools of the configuration's {@code tools:}
-     * section and the benchmark tools; the tools not chosen are closed.
+     * Finds each named tool among the service providers (on the class path and in the plugin jars), the
+     * tools of the configuration's {@code tools:} section and the benchmark tools; the tools not chosen are closed.
      */
-    static Map<String, GeneratorTool> resolveTools(List<String> names, ConfigLoader.Loaded loaded) {
+    static Map<String, GeneratorTool> resolveTools(List<String> names, ConfigLoader.Loaded loaded, Plugins plugins) {
         Map<String, GeneratorTool> providers = new LinkedHashMap<>();
-        for (GeneratorTool tool : ToolRegistry.loadServices(WorkerCommand.class.getClassLoader())) {
-            providers.put(tool.descriptor().name(), tool);
+        for (SourcedTool tool : plugins.toolsWithBuiltIns(WorkerCommand.class.getClassLoader())) {
+            providers.put(tool.name(), tool.tool());
         }
         try {
-            for (GeneratorTool tool : ConfiguredTools.create(loaded)) {
+            for (GeneratorTool tool : ConfiguredTools.create(loaded, plugins.toolFactories(WorkerCommand.class.getClassLoader()),
+                    System::getenv)) {
                 GeneratorTool earlier = providers.putIfAbsent(tool.descriptor().name(), tool);
                 if (earlier != null) {
                     tool.close();

@@ -65,6 +65,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the turn's events as JSON lines instead of text.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -83,15 +86,16 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<Input> media = readInputs();
         AgentRuntime.Builder builder;
+        dev.modaweave.app.plugins.Plugins plugins = pluginOptions.open(loaded);
         try {
-            builder = AgentRuntime.builder().config(loaded);
+            builder = AgentRuntime.builder().config(loaded).plugins(plugins);
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
         }
         if (storeDir != null) {
             builder.storeRoot(storeDir);
         }
-        try (AgentRuntime runtime = builder.start()) {
+        try (plugins; AgentRuntime runtime = builder.start()) {
             ArtifactStore store = runtime.store();
             List<String> ids = media.stream().map(in -> store.put(in.bytes(), new ArtifactStore.NewArtifact(in.mimeType(), Map.of(),
                     "upload", Json.object(), List.of())).id()).toList();

@@ -4,6 +4,7 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
+import dev.modaweave.agent.ArtifactReader;
 import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.InputProjector;
 import dev.modaweave.agent.RoutingCatalog;
@@ -15,6 +16,8 @@ import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.planner.EmbeddedPlanner;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
@@ -137,7 +140,9 @@ public final class AgentRuntime implements AutoCloseable {
         private LlmConfig.Projector projector;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
+        private Plugins plugins = Plugins.none();
         private final List<GeneratorTool> extraTools = new ArrayList<>();
+        private ConfigLoader.Loaded loaded;
         private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
         private ClusterSettings cluster;
         private boolean busApi;
@@ -166,9 +171,8 @@ public final class AgentRuntime implements AutoCloseable {
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
-            extraTools.forEach(GeneratorTool::close);
-            extraTools.clear();
-            extraTools.addAll(ConfiguredTools.create(loaded));
+            this.loaded = loaded;
+            buildConfiguredTools();
             return this;
         }
 
@@ -193,6 +197,25 @@ public final class AgentRuntime implements AutoCloseable {
         /** The tools this node serves besides the configured ones; default every {@link GeneratorTool} provider on the class path. */
         public Builder tools(List<GeneratorTool> tools) {
             this.tools = List.copyOf(tools);
+            return this;
+        }
+
+        private void buildConfiguredTools() {
+            extraTools.forEach(GeneratorTool::close);
+            extraTools.clear();
+            extraTools.addAll(ConfiguredTools.create(loaded, plugins.toolFactories(AgentRuntime.class.getClassLoader()), System::getenv));
+        }
+
+        /**
+         * Plugin jars whose tools this node serves too, beside the providers on the class path (unless
+         * {@link #tools(List)} names the tools); closing the runtime does not close the plugins.
+         */
+        public Builder plugins(Plugins plugins) {
+            this.plugins = Objects.requireNonNull(plugins, "plugins");
+            if (loaded != null) {
+                // the configuration's tools may be of a backend kind a plugin's factory makes
+                buildConfiguredTools();
+            }
             return this;
         }
 
@@ -223,7 +246,7 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
+        /** Also answers the agent's event-bus API on {@code modaweave.agent}, and artifact reads on {@code modaweave.artifacts.read}. */
         public Builder busApi(boolean enabled) {
             this.busApi = enabled;
             return this;
@@ -236,7 +259,8 @@ public final class AgentRuntime implements AutoCloseable {
          */
         public AgentRuntime start() {
             Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
-            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
+            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools
+                    : plugins.toolsWithBuiltIns(AgentRuntime.class.getClassLoader()).stream().map(SourcedTool::tool).toList());
             served.addAll(extraTools);
             if (previews == RoutingCatalog.Previews.OFF) {
                 served.removeIf(tool -> {
@@ -301,6 +325,7 @@ public final class AgentRuntime implements AutoCloseable {
                 Agent agent = agentBuilder.build();
                 if (busApi) {
                     vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+                    vertx.deployVerticle(new ArtifactReader(artifacts)).await(10, TimeUnit.SECONDS);
                 } else {
                     agent.start().await(10, TimeUnit.SECONDS);
                 }

@@ -63,6 +63,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Only members with this name join (default: cluster.name, modaweave).")
     String clusterName;
 
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -72,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
         AgentRuntime.Builder runtime;
         try {
             loaded = config.load();
-            runtime = AgentRuntime.builder().config(loaded);
+            runtime = AgentRuntime.builder().config(loaded).plugins(pluginOptions.open(loaded));
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
         }

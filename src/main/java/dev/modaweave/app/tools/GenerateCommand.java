@@ -19,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.modaweave.app.plugins.PluginOptions;
+import dev.modaweave.app.plugins.Plugins;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.GenerationRequest;
@@ -83,11 +85,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AttemptOptions attempts;
 
+    @CommandLine.Mixin
+    PluginOptions pluginOptions;
+
     @Override
     public Integer call() {
         ObjectNode args = parseArgs(argsJson);
         ConfigLoader.Loaded loaded = config.load();
-        try (LoadedTools tools = LoadedTools.load(loaded)) {
+        try (Plugins plugins = pluginOptions.open(loaded);
+             LoadedTools tools = LoadedTools.load(loaded, plugins)) {
             GeneratorTool tool = tools.find(toolName).orElseThrow(() -> new UsageException("unknown tool '"
                     + shorten(toolName) + "'; known tools: " + String.join(", ", tools.names())));
             ToolDescriptor descriptor = tool.descriptor();

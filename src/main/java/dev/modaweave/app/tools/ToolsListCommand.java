@@ -2,41 +2,55 @@ package dev.modaweave.app.tools;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.app.config.ConfigOption;
+import dev.modaweave.agent.cluster.ClusterSettings;
+import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
+import dev.modaweave.app.config.ModaweaveConfig;
+import dev.modaweave.app.plugins.PluginOptions;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.ToolOrigin;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
+import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.ToolDescriptor;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
+import dev.modaweave.tools.ToolRegistry;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.List;
 import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
- * {@code modaweave tools list [--json] [--check]}: every tool of this installation and of the configuration with its
- * task, modalities, preview flag, capacity and availability; {@code --check} probes the backends that live elsewhere.
+ * {@code modaweave tools list [--json] [--check] [--plugins DIR] [--cluster …]}: every tool of this installation,
+ * its plugins and the configuration with its task, modalities, preview flag, capacity, availability
+ * ({@code --check} probes the backends that live elsewhere) and origin (built in, the plugin jar's path, the
+ * configuration, or, with {@code --cluster}, the nodes whose workers announce it).
  */
 @Command(name = "list",
         mixinStandardHelpOptions = true,
-        description = "List every generator tool (found on the class path or configured in modaweave.yaml): name, task, "
-                + "input -> output modalities, preview flag, capacity, availability (--check probes HTTP backends).")
+        description = "List every generator tool: name, task, input -> output modalities, preview flag, capacity, availability "
+                + "(--check probes HTTP backends) and where it comes from (built in, a plugin jar's path, the configuration, "
+                + "a remote worker with --cluster).")
 final class ToolsListCommand implements Runnable {
 
     @CommandLine.Spec
@@ -56,34 +70,69 @@ final class ToolsListCommand implements Runnable {
             description = "How long --check waits for each backend (default: ${DEFAULT-VALUE}).")
     int checkSeconds;
 
+    @CommandLine.Mixin
+    PluginOptions pluginOptions;
+
+    @Option(names = "--cluster", description = "Also join the cluster and list the tools its workers announce (origin: remote worker on node …).")
+    boolean cluster;
+
+    @Option(names = "--members", split = ",", paramLabel = "HOST:PORT", description = "Cluster members to contact (default: cluster.members, 127.0.0.1:5701).")
+    List<String> members;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "The cluster's name (default: cluster.name, modaweave).")
+    String clusterName;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Interface to join from (default: cluster.host, 127.0.0.1).")
+    String host;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "3",
+            description = "With --cluster, how long to listen for the workers' announcements (default: ${DEFAULT-VALUE}).")
+    int waitSeconds;
+
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        try (LoadedTools tools = LoadedTools.load(config.load())) {
-            if (check && (checkSeconds < 1 || checkSeconds > 60)) {
-                throw new UsageException("--check-timeout is " + checkSeconds + "; use 1 to 60 seconds");
-            }
+        if (waitSeconds < 1 || waitSeconds > 600) {
+            throw new UsageException("--wait must be 1-600 seconds, got " + waitSeconds);
+        }
+        if (check && (checkSeconds < 1 || checkSeconds > 60)) {
+            throw new UsageException("--check-timeout is " + checkSeconds + "; use 1 to 60 seconds");
+        }
+        ConfigLoader.Loaded loaded = config.load();
+        try (Plugins plugins = pluginOptions.open(loaded);
+             LoadedTools tools = LoadedTools.load(loaded, plugins)) {
             Map<String, Optional<String>> unreachable = check ? probeAll(tools.all()) : Map.of();
-            List<ToolDescriptor> descriptors = tools.all().stream().map(GeneratorTool::descriptor)
+            Map<String, ToolDescriptor> descriptors = new TreeMap<>();
+            Map<String, ToolOrigin> origins = new HashMap<>();
+            for (var tool : tools.all()) {
+                descriptors.put(tool.descriptor().name(), tool.descriptor());
+                origins.put(tool.descriptor().name(), tools.origin(tool.descriptor().name()));
+            }
+            if (cluster) {
+                remoteTools(loaded, descriptors, origins);
+            }
+            List<ToolDescriptor> sorted = descriptors.values().stream()
                     .sorted(Comparator.comparing(ToolDescriptor::task).thenComparing(ToolDescriptor::name))
                     .toList();
             if (json) {
                 ArrayNode array = Json.MAPPER.createArrayNode();
-                for (ToolDescriptor d : descriptors) {
+                for (ToolDescriptor d : sorted) {
                     ObjectNode node = toJson(d);
                     Optional<String> reason = unreachable.getOrDefault(d.name(), Optional.empty());
                     node.put("availability", reason.isPresent() ? "unreachable" : "available");
                     reason.ifPresent(r -> node.put("unreachable", r));
+                    node.put("origin", origins.get(d.name()).describe());
                     array.add(node);
                 }
                 out.println(Json.write(array));
             } else {
-                String format = "%-22s %-16s %-20s %-8s %-9s %s%n";
-                out.printf(format, "NAME", "TASK", "INPUT -> OUTPUT", "PREVIEW", "CAPACITY", "AVAILABILITY");
-                for (ToolDescriptor d : descriptors) {
+                String format = "%-22s %-16s %-20s %-8s %-9s %-24s %s%n";
+                out.printf(format, "NAME", "TASK", "INPUT -> OUTPUT", "PREVIEW", "CAPACITY", "ORIGIN", "AVAILABILITY");
+                for (ToolDescriptor d : sorted) {
                     Optional<String> reason = unreachable.getOrDefault(d.name(), Optional.empty());
                     out.printf(format, d.name(), d.task(), inputs(d) + " -> " + d.outputModality().wireName(),
-                            d.preview() ? "yes" : "no", d.capacity(), reason.map(r -> "unreachable: " + r).orElse("available"));
+                            d.preview() ? "yes" : "no", d.capacity(), origins.get(d.name()).describe(),
+                            reason.map(r -> "unreachable: " + r).orElse("available"));
                 }
             }
             out.flush();
@@ -119,6 +168,45 @@ final class ToolsListCommand implements Runnable {
             }
         });
         return results;
+    }
+
+    /** Joins the cluster, listens to the workers' announcements for --wait seconds, and adds the tools this process lacks. */
+    private void remoteTools(ConfigLoader.Loaded loaded, Map<String, ToolDescriptor> descriptors, Map<String, ToolOrigin> origins) {
+        ModaweaveConfig.Cluster c = loaded.config().cluster();
+        ClusterSettings settings;
+        try {
+            settings = new ClusterSettings(clusterName != null ? clusterName : c.name(), host != null ? host : c.host(), 0,
+                    members != null ? members : c.members(), Duration.ofSeconds(1), Duration.ofSeconds(4));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        Vertx vertx;
+        try {
+            vertx = Clustering.start(settings, Clustering.clusterManager(settings)).await(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot join cluster '" + settings.clusterName() + "': " + e.getMessage(), e);
+        }
+        try {
+            ToolRegistry registry = ToolRegistry.create();
+            registry.attach(vertx).await(30, TimeUnit.SECONDS);
+            vertx.timer(waitSeconds, TimeUnit.SECONDS).await(waitSeconds + 30L, TimeUnit.SECONDS);
+            for (ToolDescriptor d : registry.all()) {
+                List<String> nodes = registry.nodes(d.name());
+                if (!descriptors.containsKey(d.name()) && !nodes.isEmpty()) {
+                    descriptors.put(d.name(), d);
+                    origins.put(d.name(), new ToolOrigin.Remote(nodes));
+                }
+            }
+            registry.detach();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the cluster's tools: " + e.getMessage(), e);
+        } finally {
+            try {
+                vertx.close().await(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // leaving the cluster; the listing is complete
+            }
+        }
     }
 
     private static String inputs(ToolDescriptor d) {
