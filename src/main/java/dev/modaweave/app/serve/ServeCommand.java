@@ -54,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long shutting down waits for running turns (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
+    @Option(names = "--insecure", description = "Allow listening on a non-loopback address without --token-env (anyone who can reach the port can spend the configured backends).")
+    boolean insecure;
+
     @Option(names = "--cluster", description = "Join a Hazelcast cluster (TCP-IP member list, no multicast) instead of running alone.")
     boolean cluster;
 
@@ -120,6 +123,11 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UsageException("the bearer token's environment variable " + variable + " is not set or empty; export it with the token");
             }
         }
+        String bind = host != null ? host : server.host();
+        if (token == null && !insecure && !isLoopback(bind)) {
+            throw new UsageException("serve would listen on " + bind + ", reachable from other machines, without a bearer token:"
+                    + " set one with --token-env VAR (or server.tokenEnv), or pass --insecure to serve without one");
+        }
         if (!cluster && (members != null || clusterName != null)) {
             throw new UsageException("--members and --cluster-name need --cluster");
         }
@@ -135,7 +143,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         Path store = storeDir != null ? storeDir : config.store().dir();
-        return new ServeOptions(host != null ? host : server.host(), p, store, token, maxUpload, Math.min(maxUpload, 256L << 10),
-                Duration.ofSeconds(drainSeconds), settings);
+        return new ServeOptions(bind, p, store, token, maxUpload, Math.min(maxUpload, 256L << 10),
+                Duration.ofSeconds(drainSeconds), settings, server.allowedHosts(), server.allowedOrigins(), server.limits());
+    }
+
+    /** Whether {@code host} names only loopback interfaces (a name that cannot be resolved counts as not loopback). */
+    static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            return java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }
