@@ -108,6 +108,17 @@ public final class DiffusionPipeline implements AutoCloseable {
         return scheduler;
     }
 
+    /**
+     * The text encoder's output for a prompt: what {@link DiffusionRequest.Embedding} callers pass
+     * instead of text ({@code [1, L, D]} for CLIP, {@code [1, D]} for AudioLDM's CLAP).
+     */
+    public DiffusionRequest.Embedding encodePrompt(String prompt) {
+        try (NDManager manager = NDManager.newBaseManager(components.device(), "PyTorch")) {
+            NDArray encoded = encode(Objects.requireNonNull(prompt, "prompt"), manager);
+            return new DiffusionRequest.Embedding(encoded.toFloatArray(), encoded.getShape().getShape());
+        }
+    }
+
     /** The device the components run on ({@code cpu()} or {@code gpu(0)}). */
     public String device() {
         return components.device().toString();

@@ -211,6 +211,30 @@ public record DiffusionSpec(
                 positive(root, "capacity", 1, "capacity"), root.path("warmup").asBoolean(true));
     }
 
+    /**
+     * This spec with deployment overrides: another tool name, device, default scheduler or capacity.
+     *
+     * @throws IllegalArgumentException for a device or scheduler name that is not allowed
+     */
+    public DiffusionSpec with(Optional<String> newName, Optional<String> newDevice, Optional<String> newScheduler, Optional<Integer> newCapacity) {
+        String d = newDevice.map(v -> v.toLowerCase(Locale.ROOT)).orElse(device);
+        if (!List.of("auto", "cpu", "gpu").contains(d)) {
+            throw new IllegalArgumentException("device '" + d + "' is not one of auto, cpu, gpu");
+        }
+        newScheduler.ifPresent(s -> {
+            if (!Scheduler.NAMES.contains(s)) {
+                throw new IllegalArgumentException("scheduler '" + s + "' is not one of " + Scheduler.NAMES);
+            }
+        });
+        int c = newCapacity.orElse(capacity);
+        if (c < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, got " + c);
+        }
+        return new DiffusionSpec(newName.orElse(name), kind, description, components, tokenizer, schedulerConfig,
+                newScheduler.isPresent() ? newScheduler : scheduler, vaeScalingFactor, latentChannels, downscale, d,
+                defaults, audio, fps, c, warmup);
+    }
+
     private static Component component(String name, JsonNode node, Path base) {
         Map<String, File> variants = new LinkedHashMap<>();
         if (node.isTextual()) {
