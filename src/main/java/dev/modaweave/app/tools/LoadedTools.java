@@ -3,6 +3,7 @@ package dev.modaweave.app.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.generators.diffusion.DiffusionTool;
 import dev.modaweave.generators.djl.TorchScriptTool;
 import dev.modaweave.generators.http.HttpGenerators;
 import dev.modaweave.tools.GeneratorTool;
@@ -24,7 +25,8 @@ import java.util.ServiceLoader;
 
 /**
  * The tools the command line can run directly: every {@link GeneratorTool} found by the
- * {@link ServiceLoader}, plus the tool {@code --config} describes: a DJL TorchScript spec file, or an
+ * {@link ServiceLoader}, plus the tool {@code --config} describes: a DJL TorchScript spec file, a latent-diffusion
+ * pipeline spec, or an
  * HTTP generator's settings (a JSON object with {@code "backend"}, see generators/http/README.md).
  * Closing closes them all.
  */
@@ -95,9 +97,17 @@ final class LoadedTools implements AutoCloseable {
         if (node.has("backend")) {
             return httpGenerator(config, node);
         }
+        if (node.has("pipeline") && node.has("components")) {
+            try {
+                return DiffusionTool.load(config);
+            } catch (ToolException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+        }
         if (!node.has("model") || !node.has("output")) {
             throw new UsageException("--config " + config + " is not a TorchScript spec (no \"model\" and \"output\") nor HTTP"
-                    + " generator settings (no \"backend\"); see generators/djl/README.md and generators/http/README.md");
+                    + " generator settings (no \"backend\") nor a diffusion spec (no \"pipeline\" and \"components\");"
+                    + " see generators/djl/README.md, generators/http/README.md and generators/diffusion/README.md");
         }
         try {
             return TorchScriptTool.load(config);

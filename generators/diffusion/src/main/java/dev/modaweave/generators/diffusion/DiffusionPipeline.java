@@ -119,9 +119,9 @@ public final class DiffusionPipeline implements AutoCloseable {
         }
     }
 
-    /** The device the components run on ({@code cpu()} or {@code gpu(0)}). */
+    /** The device the components run on: {@code cpu} or {@code gpu:N}. */
     public String device() {
-        return components.device().toString();
+        return components.device().isGpu() ? "gpu:" + components.device().getDeviceId() : "cpu";
     }
 
     /**

@@ -94,7 +94,7 @@ final class DdimScheduler implements Scheduler {
 
             @Override
             public NDArray scaleModelInput(NDArray sample, int index) {
-                return sample.duplicate();
+                return sample;
             }
 
             @Override

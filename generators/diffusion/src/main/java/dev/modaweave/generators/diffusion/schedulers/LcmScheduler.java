@@ -82,7 +82,7 @@ final class LcmScheduler implements Scheduler {
 
             @Override
             public NDArray scaleModelInput(NDArray sample, int index) {
-                return sample.duplicate();
+                return sample;
             }
 
             @Override

@@ -5,8 +5,9 @@ import dev.modaweave.generators.diffusion.TorchRandom;
 
 /**
  * One call's walk through a {@link Scheduler}: the timesteps to visit and the update rule. Steps
- * are addressed by their index in {@link #timesteps()} (0 is the noisiest). Arrays are float32;
- * the result of every method is a new array owned by the input's manager.
+ * are addressed by their index in {@link #timesteps()} (0 is the noisiest). Arrays are float32 and
+ * never modified in place; results belong to the input's manager ({@link #scaleModelInput} may
+ * return its input unchanged when the scheduler does not scale).
  */
 public interface Schedule {
 
