@@ -106,6 +106,22 @@ final class DdimScheduler implements Scheduler {
                 float beta = 1 - alpha;
                 float sqrtAlpha = (float) Math.sqrt(alpha);
                 float sqrtBeta = (float) Math.sqrt(beta);
+                float sqrtAlphaPrev = (float) Math.sqrt(alphaPrev);
+                float sqrtDirection = (float) Math.sqrt(1 - alphaPrev);
+                if (!clip && prediction != PredictionType.SAMPLE) {
+                    // the update is linear in (sample, output) without clipping: two scaled tensors and a sum
+                    // instead of six operations (the difference from the unfused form is float rounding)
+                    float onSample;
+                    float onOutput;
+                    if (prediction == PredictionType.EPSILON) {
+                        onSample = sqrtAlphaPrev / sqrtAlpha;
+                        onOutput = sqrtDirection - sqrtAlphaPrev * sqrtBeta / sqrtAlpha;
+                    } else {
+                        onSample = sqrtAlphaPrev * sqrtAlpha + sqrtDirection * sqrtBeta;
+                        onOutput = sqrtDirection * sqrtAlpha - sqrtAlphaPrev * sqrtBeta;
+                    }
+                    return sample.mul(onSample).add(modelOutput.mul(onOutput));
+                }
                 NDArray original;
                 NDArray epsilon;
                 switch (prediction) {
@@ -125,8 +141,8 @@ final class DdimScheduler implements Scheduler {
                 if (clip) {
                     original = original.clip(-clipRange, clipRange);
                 }
-                NDArray direction = epsilon.mul((float) Math.sqrt(1 - alphaPrev));
-                return original.mul((float) Math.sqrt(alphaPrev)).add(direction);
+                NDArray direction = epsilon.mul(sqrtDirection);
+                return original.mul(sqrtAlphaPrev).add(direction);
             }
 
             @Override

@@ -131,6 +131,10 @@ final class EulerScheduler implements Scheduler {
             @Override
             public NDArray step(NDArray modelOutput, int index, NDArray sample, TorchRandom random) {
                 float sigma = sigmas[index];
+                if (!ancestral && prediction == PredictionType.EPSILON) {
+                    // (sample - original) / sigma is the model output itself: one scaled add
+                    return sample.add(modelOutput.mul(sigmas[index + 1] - sigma));
+                }
                 NDArray original = switch (prediction) {
                     case EPSILON -> sample.sub(modelOutput.mul(sigma));
                     case V_PREDICTION -> modelOutput.mul(-sigma / (float) Math.sqrt(sigma * sigma + 1))

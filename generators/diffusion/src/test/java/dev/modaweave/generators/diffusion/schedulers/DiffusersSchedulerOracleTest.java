@@ -137,6 +137,17 @@ class DiffusersSchedulerOracleTest {
     }
 
     @Test
+    void ddim_without_clipping_takes_the_fused_update_and_gives_the_same_loop() {
+        for (String prediction : new String[]{"epsilon", "v_prediction"}) {
+            // clip_sample with an unreachable range runs the step term by term; clip_sample false runs it fused
+            NDArray termByTerm = ddimLoop(Map.of("prediction_type", prediction, "clip_sample_range", 1e9));
+            NDArray fused = ddimLoop(Map.of("prediction_type", prediction, "clip_sample", false));
+            float difference = termByTerm.sub(fused).abs().max().getFloat();
+            assertThat(difference).as(prediction).isLessThan(1e-5f);
+        }
+    }
+
+    @Test
     void euler_full_loop_matches_diffusers() {
         assertSumAndMean(eulerLoop("euler", Map.of(), 0, false), 10.0807, 1e-2, 0.0131, 1e-3);
     }
