@@ -1,5 +1,6 @@
 package dev.modaweave.generators.diffusion;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -50,12 +51,17 @@ public final class TorchRandom {
 
     /**
      * {@code count} standard-normal floats, as {@code torch.randn(count)} on the CPU generator.
+     * PyTorch draws tensors of fewer than 16 elements by another method; for those this class draws
+     * a block of 16 and returns its first {@code count} values (deterministic, but not PyTorch's values).
      *
-     * @param count at least 16 (PyTorch draws smaller tensors by another method this class does not reproduce)
+     * @param count at least 1
      */
     public float[] normal(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("noise of " + count + " values: at least 1 is needed");
+        }
         if (count < 16) {
-            throw new IllegalArgumentException("noise of " + count + " values: at least 16 are needed to follow PyTorch's draw");
+            return Arrays.copyOf(normal(16), count);
         }
         float[] data = new float[count];
         for (int i = 0; i < count; i++) {
