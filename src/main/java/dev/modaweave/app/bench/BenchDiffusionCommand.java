@@ -26,8 +26,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code modaweave bench diffusion}: how much the Java denoising loop adds to its neural calls. For
- * each pipeline and scheduler it runs the tiny fixtures (or the specs given) and prints the loop's
- * time per step, the UNet's time per step, and their ratio, medians of several runs.
+ * each pipeline and scheduler it runs the tiny fixtures (or the specs given) and prints the median
+ * time of a step, the median time of its UNet call (over every step of every measured run), and
+ * their ratio.
  */
 @Command(name = "diffusion",
         mixinStandardHelpOptions = true,
@@ -58,7 +59,7 @@ public final class BenchDiffusionCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "8", description = "Denoising steps per run (LCM uses at most 8) (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--iterations", defaultValue = "5", description = "Measured runs; the median is reported (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "5", description = "Measured runs; medians over all their steps are reported (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured runs first (default: ${DEFAULT-VALUE}).")
@@ -90,25 +91,26 @@ public final class BenchDiffusionCommand implements Callable<Integer> {
                     for (int k = 0; k < warmup; k++) {
                         pipeline.run(request, ProgressListener.NONE, Cancellation.create());
                     }
-                    long[] loops = new long[iterations];
-                    long[] unets = new long[iterations];
+                    long[] stepTimes = new long[0];
+                    long[] unetTimes = new long[0];
                     int measuredSteps = 0;
                     for (int k = 0; k < iterations; k++) {
                         DiffusionOutput.Timings t = pipeline.run(request, ProgressListener.NONE, Cancellation.create()).timings();
-                        loops[k] = t.loopNanos();
-                        unets[k] = t.unetNanos();
+                        stepTimes = append(stepTimes, t.stepNanos());
+                        unetTimes = append(unetTimes, t.unetStepNanos());
                         measuredSteps = t.steps();
                     }
-                    long loop = median(loops);
-                    long unet = median(unets);
+                    // medians over every step of every run: a step the operating system preempted does not move them
+                    long loop = median(stepTimes);
+                    long unet = median(unetTimes);
                     ObjectNode line = Json.object();
                     line.put("pipeline", pipeline.spec().kind().task());
                     line.put("scheduler", name);
                     line.put("steps", measuredSteps);
-                    line.put("ms_per_step", round(loop / 1e6 / measuredSteps));
-                    line.put("component_ms_per_step", round(unet / 1e6 / measuredSteps));
+                    line.put("ms_per_step", round(loop / 1e6));
+                    line.put("component_ms_per_step", round(unet / 1e6));
                     line.put("ratio", round((double) loop / unet));
-                    line.put("java_ms_per_step", round((loop - unet) / 1e6 / measuredSteps));
+                    line.put("java_ms_per_step", round((loop - unet) / 1e6));
                     line.put("device", pipeline.device());
                     out.println(Json.write(line));
                     out.flush();
@@ -131,6 +133,12 @@ public final class BenchDiffusionCommand implements Callable<Integer> {
             b.image(new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB)).strength(1.0);
         }
         return b.build();
+    }
+
+    private static long[] append(long[] a, long[] b) {
+        long[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static long median(long[] values) {

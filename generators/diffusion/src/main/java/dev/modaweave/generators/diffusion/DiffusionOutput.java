@@ -16,11 +16,28 @@ public record DiffusionOutput(float[] values, long[] shape, float[] latents, lon
     /**
      * Where the denoising loop spent its time.
      *
-     * @param steps     steps run
-     * @param loopNanos the whole loop (conditioning excluded), from the first step to the last scheduler update
-     * @param unetNanos the UNet calls inside it
+     * @param steps         steps run
+     * @param loopNanos     the whole loop (conditioning and decoding excluded)
+     * @param unetNanos     the UNet calls inside it
+     * @param stepNanos     each step's time, from its cancellation check to its scheduler update
+     * @param unetStepNanos each step's UNet call
      */
-    public record Timings(int steps, long loopNanos, long unetNanos) {
+    public record Timings(int steps, long loopNanos, long unetNanos, long[] stepNanos, long[] unetStepNanos) {
+        public Timings {
+            stepNanos = stepNanos.clone();
+            unetStepNanos = unetStepNanos.clone();
+        }
+
+        @Override
+        public long[] stepNanos() {
+            return stepNanos.clone();
+        }
+
+        @Override
+        public long[] unetStepNanos() {
+            return unetStepNanos.clone();
+        }
+
         /** Loop time over UNet time: 1.0 would mean the Java side costs nothing. */
         public double ratio() {
             return unetNanos == 0 ? Double.NaN : (double) loopNanos / unetNanos;

@@ -174,7 +174,10 @@ public final class DiffusionPipeline implements AutoCloseable {
             long loopStart = System.nanoTime();
             long unetNanos = 0;
             int total = plan.size() - start;
+            long[] stepNanos = new long[total];
+            long[] unetStepNanos = new long[total];
             for (int i = start; i < plan.size(); i++) {
+                long stepStart = System.nanoTime();
                 cancellation.throwIfCancelled();
                 try (NDManager step = manager.newSubManager()) {
                     latents.tempAttach(step);
@@ -185,7 +188,8 @@ public final class DiffusionPipeline implements AutoCloseable {
                     NDArray timestep = step.create(t);
                     long before = System.nanoTime();
                     NDArray output = components.call("unet", step, input, timestep, context);
-                    unetNanos += System.nanoTime() - before;
+                    unetStepNanos[i - start] = System.nanoTime() - before;
+                    unetNanos += unetStepNanos[i - start];
                     if (cfg) {
                         NDList halves = output.split(2);
                         NDArray unconditional = halves.get(0);
@@ -197,6 +201,7 @@ public final class DiffusionPipeline implements AutoCloseable {
                     next.attach(manager);
                     latents = next;
                 }
+                stepNanos[i - start] = System.nanoTime() - stepStart;
                 int done = i - start + 1;
                 progress.progress(0.9 * done / total, "step " + done + "/" + total);
             }
@@ -205,7 +210,7 @@ public final class DiffusionPipeline implements AutoCloseable {
             NDArray decoded = decode(latents, request, manager);
             progress.progress(0.95, "decoded");
             return new DiffusionOutput(decoded.toFloatArray(), decoded.getShape().getShape(), latents.toFloatArray(),
-                    latents.getShape().getShape(), new DiffusionOutput.Timings(total, loopNanos, unetNanos));
+                    latents.getShape().getShape(), new DiffusionOutput.Timings(total, loopNanos, unetNanos, stepNanos, unetStepNanos));
         }
     }
 
