@@ -43,6 +43,7 @@ public final class DiffusionPipeline implements AutoCloseable {
     private final Components components;
     private final PromptTokenizer tokenizer;
     private final Scheduler scheduler;
+    private volatile Shape conditioningShape;
 
     private DiffusionPipeline(DiffusionSpec spec, Components components, PromptTokenizer tokenizer, Scheduler scheduler) {
         this.spec = spec;
@@ -241,14 +242,18 @@ public final class DiffusionPipeline implements AutoCloseable {
     }
 
     private NDArray embedding(DiffusionRequest.Embedding embedding, NDManager manager, String argument) {
-        NDArray expected = encode("", manager);
+        Shape expected = conditioningShape;
+        if (expected == null) {
+            expected = encode("", manager).getShape();
+            conditioningShape = expected;
+        }
         Shape shape = new Shape(embedding.shape());
-        if (shape.dimension() == expected.getShape().dimension() - 1) {
+        if (shape.dimension() == expected.dimension() - 1) {
             shape = new Shape(1).addAll(shape);
         }
-        if (!shape.equals(expected.getShape())) {
+        if (!shape.equals(expected)) {
             throw new InvalidArgumentsException(argument + " has shape " + shape + " but the text encoder of '" + spec.name()
-                    + "' gives " + expected.getShape());
+                    + "' gives " + expected);
         }
         return manager.create(embedding.values(), shape);
     }
