@@ -133,6 +133,8 @@ public final class AgentRuntime implements AutoCloseable {
         private Duration storeMaxAge = Duration.ofDays(30);
         private StreamingChatModel model;
         private LlmConfig.Projector projector;
+        private int videoFrames = LlmConfig.DEFAULT_VIDEO_FRAMES;
+        private boolean audioInput;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
         private final List<GeneratorTool> extraTools = new ArrayList<>();
@@ -159,6 +161,8 @@ public final class AgentRuntime implements AutoCloseable {
             eventLoops = config.server().eventLoops();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
+            videoFrames = config.llm().videoFrames();
+            audioInput = config.llm().audioInput();
             model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
             extraTools.forEach(GeneratorTool::close);
             extraTools.clear();
@@ -273,7 +277,8 @@ public final class AgentRuntime implements AutoCloseable {
                 }
                 if (projector != null) {
                     agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
-                            ? InputProjector.nativeContent(vertx, artifacts) : InputProjector.captions(vertx, artifacts));
+                            ? InputProjector.nativeContent(vertx, artifacts, videoFrames, audioInput)
+                            : InputProjector.captions(vertx, artifacts));
                 }
                 Agent agent = agentBuilder.build();
                 if (busApi) {
