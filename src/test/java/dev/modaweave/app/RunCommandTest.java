@@ -37,7 +37,7 @@ class RunCommandTest {
         assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("turn_done");
     }
 
-    private static String sse(String... deltas) {
+    static String sse(String... deltas) {
         StringBuilder sb = new StringBuilder();
         for (String d : deltas) {
             var chunk = Json.object().put("id", "c1").put("object", "chat.completion.chunk").put("created", 1).put("model", "m");

@@ -163,7 +163,9 @@ public final class AgentRuntime implements AutoCloseable {
             projector = config.llm().projector();
             videoFrames = config.llm().videoFrames();
             audioInput = config.llm().audioInput();
-            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared()
+                    : config.llm().projector() == LlmConfig.Projector.LEARNED ? LearnedProjectorModel.create(loaded, System::getenv)
+                    : ChatModels.streaming(config.llm());
             extraTools.forEach(GeneratorTool::close);
             extraTools.clear();
             extraTools.addAll(ConfiguredTools.create(loaded));
@@ -276,7 +278,8 @@ public final class AgentRuntime implements AutoCloseable {
                     agentBuilder.options(agentOptions);
                 }
                 if (projector != null) {
-                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
+                    // the learned projector's model encodes the pictures itself: they reach it as image content
+                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE || projector == LlmConfig.Projector.LEARNED
                             ? InputProjector.nativeContent(vertx, artifacts, videoFrames, audioInput)
                             : InputProjector.captions(vertx, artifacts));
                 }
