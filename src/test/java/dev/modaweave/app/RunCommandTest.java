@@ -76,7 +76,7 @@ class RunCommandTest {
         assertThat(dir.resolve("o").resolve("answer.md")).exists();
     }
 
-    private static String sse(String... deltas) {
+    static String sse(String... deltas) {
         StringBuilder sb = new StringBuilder();
         for (String d : deltas) {
             var chunk = Json.object().put("id", "c1").put("object", "chat.completion.chunk").put("created", 1).put("model", "m");

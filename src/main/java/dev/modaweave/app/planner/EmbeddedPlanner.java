@@ -222,7 +222,8 @@ public final class EmbeddedPlanner implements StreamingChatModel {
             String id;
             switch (p.task()) {
                 case Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_VIDEO, Tasks.TEXT_TO_AUDIO -> {
-                    String prompt = words.isEmpty() ? trim(request) : words;
+                    String fromCaption = pointsAtAttachment(words) ? input.captionPrompt() : null;
+                    String prompt = fromCaption != null ? fromCaption : words.isEmpty() ? trim(request) : words;
                     args.put("prompt", prompt);
                     if (p.task().equals(Tasks.TEXT_TO_IMAGE)) {
                         id = "img" + (++images);
@@ -298,6 +299,10 @@ public final class EmbeddedPlanner implements StreamingChatModel {
 
     /** The answer to a request needing no media; {@code vector} is the request's sentence embedding. */
     private String noCallAnswer(String request, PlannerInput input, float[] vector) {
+        PlannerInput.Media described = input.captioned();
+        if (described != null) {
+            return "Here is what I can tell about the attached " + described.modality().wireName() + ": " + described.caption();
+        }
         if (!input.attached().isEmpty()) {
             String m = input.attached().get(0).modality().wireName();
             return "I can't look inside the attached " + m + " here, but I can edit it, narrate something for it, "
@@ -313,6 +318,19 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         String subject = subject(best.template(), request);
         return subject == null ? "Here's my suggestion: " + CaptionText.sentence(trim(request))
                 : fill(best.replyTemplate(), subject);
+    }
+
+    private static final java.util.Set<String> POINTING = java.util.Set.of("this", "that", "it", "the", "a", "an", "one",
+            "picture", "photo", "image", "pic", "clip", "video", "recording", "sound", "audio", "please", "attached", "here", "of");
+
+    /** Whether a call's words only point at the attachment ("this", "it", "the picture"), naming no subject. */
+    static boolean pointsAtAttachment(String words) {
+        for (String w : words.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+            if (!w.isEmpty() && !POINTING.contains(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The words of {@code request} standing where {@code template} has its first placeholder, or null. */

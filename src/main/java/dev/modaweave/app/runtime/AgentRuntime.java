@@ -138,6 +138,8 @@ public final class AgentRuntime implements AutoCloseable {
         private Duration storeMaxAge = Duration.ofDays(30);
         private StreamingChatModel model;
         private LlmConfig.Projector projector;
+        private int videoFrames = LlmConfig.DEFAULT_VIDEO_FRAMES;
+        private boolean audioInput;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
         private Plugins plugins = Plugins.none();
@@ -170,7 +172,11 @@ public final class AgentRuntime implements AutoCloseable {
             orphanTimeout = config.agent().orphanTimeout();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
-            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
+            videoFrames = config.llm().videoFrames();
+            audioInput = config.llm().audioInput();
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared()
+                    : config.llm().projector() == LlmConfig.Projector.LEARNED ? LearnedProjectorModel.create(loaded, System::getenv)
+                    : ChatModels.streaming(config.llm());
             this.loaded = loaded;
             buildConfiguredTools();
             return this;
@@ -319,8 +325,10 @@ public final class AgentRuntime implements AutoCloseable {
                     agentBuilder.options(agentOptions);
                 }
                 if (projector != null) {
-                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
-                            ? InputProjector.nativeContent(vertx, artifacts) : InputProjector.captions(vertx, artifacts));
+                    // the learned projector's model encodes the pictures itself: they reach it as image content
+                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE || projector == LlmConfig.Projector.LEARNED
+                            ? InputProjector.nativeContent(vertx, artifacts, videoFrames, audioInput)
+                            : InputProjector.captions(vertx, artifacts));
                 }
                 Agent agent = agentBuilder.build();
                 if (busApi) {

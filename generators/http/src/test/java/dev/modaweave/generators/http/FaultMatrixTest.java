@@ -147,7 +147,7 @@ class FaultMatrixTest {
         }
     }
 
-    private static ResponseDefinitionBuilder response(BackendFixture backend, BackendFault fault) {
+    static ResponseDefinitionBuilder response(BackendFixture backend, BackendFault fault) {
         return switch (fault) {
             case CONNECTION_RESET -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
             case EMPTY_RESPONSE -> aResponse().withFault(Fault.EMPTY_RESPONSE);

@@ -46,13 +46,33 @@ public final class ExternalProcess {
      */
     public static Outcome run(String program, List<String> command, Path output, StdinWriter stdin,
                               Duration timeout, Cancellation cancellation) {
+        return run(program, command, output, false, stdin, timeout, cancellation);
+    }
+
+    /**
+     * Runs {@code command} like {@link #run(String, List, Path, StdinWriter, Duration, Cancellation)}, for a
+     * program that prints its result: {@link Outcome#output()} is what it wrote to standard output.
+     */
+    public static Outcome runPrinting(String program, List<String> command, StdinWriter stdin,
+                                      Duration timeout, Cancellation cancellation) {
+        Path output;
+        try {
+            output = Files.createTempFile("modaweave-" + program, ".out");
+        } catch (IOException e) {
+            throw new NonRetriableToolException("cannot create a temporary file for " + program + "'s output: " + e.getMessage(), e);
+        }
+        return run(program, command, output, true, stdin, timeout, cancellation);
+    }
+
+    private static Outcome run(String program, List<String> command, Path output, boolean outputIsStdout, StdinWriter stdin,
+                               Duration timeout, Cancellation cancellation) {
         cancellation.throwIfCancelled();
         Path errors = null;
         Process process = null;
         try {
             errors = Files.createTempFile("modaweave-" + program, ".err");
             process = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(outputIsStdout ? ProcessBuilder.Redirect.to(output.toFile()) : ProcessBuilder.Redirect.DISCARD)
                     .redirectError(errors.toFile())
                     .start();
             Process started = process;
