@@ -144,7 +144,18 @@ record StarterProject(String name, String task, String javaPackage, String versi
                   </dependencies>
 
                   <build>
+                    <!-- every plugin of the build pinned, so that it runs offline from the local repository -->
                     <plugins>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-clean-plugin</artifactId>
+                        <version>3.4.1</version>
+                      </plugin>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-resources-plugin</artifactId>
+                        <version>3.3.1</version>
+                      </plugin>
                       <plugin>
                         <groupId>org.apache.maven.plugins</groupId>
                         <artifactId>maven-compiler-plugin</artifactId>
@@ -159,6 +170,11 @@ record StarterProject(String name, String task, String javaPackage, String versi
                         <groupId>org.apache.maven.plugins</groupId>
                         <artifactId>maven-jar-plugin</artifactId>
                         <version>3.4.2</version>
+                      </plugin>
+                      <plugin>
+                        <groupId>org.apache.maven.plugins</groupId>
+                        <artifactId>maven-install-plugin</artifactId>
+                        <version>3.1.4</version>
                       </plugin>
                     </plugins>
                   </build>

@@ -29,8 +29,15 @@ class BomTest {
         Element bomProperties = element(bom.getDocumentElement(), "properties");
         Element parentProperties = element(parent.getDocumentElement(), "properties");
         assertThat(child(bomProperties, "modaweave.version")).isEqualTo(child(parent.getDocumentElement(), "version"));
-        assertThat(child(bomProperties, "vertx.version")).isEqualTo(child(parentProperties, "vertx.version"));
-        assertThat(child(bomProperties, "jackson.version")).isEqualTo(child(parentProperties, "jackson.version"));
+        int compared = 0;
+        for (Node n = bomProperties.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element property && !property.getTagName().equals("modaweave.version")) {
+                assertThat(property.getTextContent().strip()).as(property.getTagName())
+                        .isEqualTo(child(parentProperties, property.getTagName()));
+                compared++;
+            }
+        }
+        assertThat(compared).as("library versions the BOM carries").isGreaterThanOrEqualTo(2);
 
         List<String> published = new ArrayList<>();
         NodeList modules = parent.getElementsByTagName("module");

@@ -212,7 +212,10 @@ public final class ModaweaveClient implements AutoCloseable {
         }
     }
 
-    /** Collects one turn's events: those that arrive before the agent's reply wait until the turn's id is known. */
+    /**
+     * Collects one turn's events: those that arrive before the agent's reply wait until the turn's id is
+     * known. The events and the reply may arrive on different event loops, hence the lock.
+     */
     private final class TurnCollector {
         private final String sessionId;
         private final Consumer<TurnEvent> listener;
@@ -231,7 +234,7 @@ public final class ModaweaveClient implements AutoCloseable {
             this.listener = listener;
         }
 
-        Future<TurnResult> accepted(JsonObject reply) {
+        synchronized Future<TurnResult> accepted(JsonObject reply) {
             if (reply == null || !reply.getBoolean("accepted", false)) {
                 JsonObject error = reply == null ? new JsonObject() : reply.getJsonObject("error", new JsonObject());
                 return Future.failedFuture(new ModaweaveClientException("refused", "the agent refused the turn ("
@@ -246,7 +249,7 @@ public final class ModaweaveClient implements AutoCloseable {
             return result.future();
         }
 
-        void onEvent(Message<JsonObject> message) {
+        synchronized void onEvent(Message<JsonObject> message) {
             JsonObject event = message.body();
             if (event == null || result.future().isComplete()) {
                 return;
@@ -287,7 +290,7 @@ public final class ModaweaveClient implements AutoCloseable {
             }
         }
 
-        void fail(Throwable e) {
+        synchronized void fail(Throwable e) {
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
