@@ -51,7 +51,8 @@ final class JobRouter {
                 unavailable.add(d.name() + " (" + a.name().toLowerCase(Locale.ROOT) + ")");
                 continue;
             }
-            List<ArgumentsSchema.Violation> violations = validator.violations(d, args);
+            // a named tool's schema was checked when the call was validated; a task's candidates are told apart here
+            List<ArgumentsSchema.Violation> violations = call.tool() != null ? List.of() : validator.violations(d, args);
             if (!violations.isEmpty()) {
                 refusals.add(d.name() + ": " + violations.stream().map(Object::toString).collect(Collectors.joining("; ")));
                 continue;

@@ -43,8 +43,10 @@ import java.util.function.Consumer;
 
 /**
  * One turn of the agent, confined to the agent's Vert.x context: streams the LLM through the
- * parser, validates and dispatches each call the moment it is complete, feeds results back for the
- * LLM to continue, runs the repair round, and reports every event in order.
+ * parser, streams each call into the turn's one dispatcher turn the moment it is complete (the
+ * dispatcher validates, routes and schedules it), feeds results back for the LLM to continue, runs
+ * the repair round, and reports every event in order, each call event with its place ({@code at}) in
+ * the visible text.
  */
 final class TurnRun {
 

@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -143,7 +144,8 @@ public final class BenchDispatchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs every rate through the dispatcher and, right after at the same rate, through the baseline: a plain
+     * Runs every rate through the dispatcher and, in alternating one-second slices at the same rate, through the
+     * baseline: a plain
      * request/reply handler on the driver node that only forwards each call to the same no-op worker's address
      * and relays its reply. The same hops without the dispatcher, so {@code p99_ratio} is the dispatcher's cost
      * whatever the machine's load.
@@ -162,8 +164,15 @@ public final class BenchDispatchCommand implements Callable<Integer> {
                 run(vertx, mode + "-baseline-warmup", warmupRate, Math.max(1, warmupSeconds / 2), true);
             }
             for (int rate : rates) {
-                Result r = run(vertx, mode + "-" + rate, rate, seconds, false);
-                Result baseline = run(vertx, mode + "-baseline-" + rate, rate, seconds, true);
+                // one-second slices, alternating, so both see the same machine: other processes' load moves both
+                List<Result> dispatched = new ArrayList<>();
+                List<Result> forwarded = new ArrayList<>();
+                for (int second = 0; second < seconds; second++) {
+                    dispatched.add(run(vertx, mode + "-" + rate + "-" + second, rate, 1, false));
+                    forwarded.add(run(vertx, mode + "-baseline-" + rate + "-" + second, rate, 1, true));
+                }
+                Result r = Result.of(dispatched);
+                Result baseline = Result.of(forwarded);
                 double p99 = round(percentile(r.latencies, 99));
                 double baselineP99 = round(percentile(baseline.latencies, 99));
                 ObjectNode line = Json.object();
@@ -208,6 +217,10 @@ public final class BenchDispatchCommand implements Callable<Integer> {
     }
 
     private record Result(long[] latencies, int errors) {
+        static Result of(List<Result> slices) {
+            long[] all = slices.stream().flatMapToLong(r -> Arrays.stream(r.latencies)).toArray();
+            return new Result(all, slices.stream().mapToInt(Result::errors).sum());
+        }
     }
 
     /** Sends {@code rate × seconds} calls on schedule and waits for every outcome. */
