@@ -43,8 +43,10 @@ import java.util.function.Consumer;
 
 /**
  * One turn of the agent, confined to the agent's Vert.x context: streams the LLM through the
- * parser, validates and dispatches each call the moment it is complete, feeds results back for the
- * LLM to continue, runs the repair round, and reports every event in order.
+ * parser, streams each call into the turn's one dispatcher turn the moment it is complete (the
+ * dispatcher validates, routes and schedules it), feeds results back for the LLM to continue, runs
+ * the repair round, and reports every event in order, each call event with its place ({@code at}) in
+ * the visible text.
  */
 final class TurnRun {
 
@@ -225,6 +227,7 @@ final class TurnRun {
         StreamingHandle handle;
         boolean separated;
         boolean segmentEnded;
+        boolean ending;
         Throwable failure;
 
         Round(RoundContext.Kind kind) {
@@ -578,7 +581,33 @@ final class TurnRun {
         endRound(r);
     }
 
+    /** Ends the round once the images a multimodal model is shown have been read, off the event loop. */
     private void endRound(Round r) {
+        if (r.ending) {
+            return;
+        }
+        r.ending = true;
+        List<Call> pictures = r.roundCalls.stream().filter(c -> agent.options().multimodal() && !c.rejected && c.artifactId != null
+                && Modality.ofMimeType(c.artifact.getString("mimeType", "")) == Modality.IMAGE).toList();
+        if (pictures.isEmpty() || cancelled != null) {
+            roundEnded(r, List.of());
+            return;
+        }
+        agent.vertx().executeBlocking(() -> {
+            List<Content> images = new ArrayList<>();
+            for (Call c : pictures) {
+                images.add(ImageContent.from(Base64.getEncoder().encodeToString(agent.store().read(c.artifactId)),
+                        c.artifact.getString("mimeType")));
+            }
+            return images;
+        }, false).onComplete(read -> {
+            if (!finished) {
+                roundEnded(r, read.succeeded() ? read.result() : List.of());
+            }
+        });
+    }
+
+    private void roundEnded(Round r, List<Content> images) {
         if (cancelled != null) {
             finishFailed("cancelled", cancelled);
             return;
@@ -592,7 +621,6 @@ final class TurnRun {
             turnMessages.add(ai);
         }
         List<String> results = new ArrayList<>();
-        List<Content> images = new ArrayList<>();
         for (Call c : r.roundCalls) {
             if (c.rejected) {
                 continue;
@@ -601,10 +629,6 @@ final class TurnRun {
             results.add(line);
             if (c.nativeRequest != null) {
                 r.nativeResults.put(c.nativeRequest, line);
-            }
-            if (agent.options().multimodal() && c.artifactId != null && Modality.ofMimeType(c.artifact.getString("mimeType", "")) == Modality.IMAGE) {
-                images.add(ImageContent.from(Base64.getEncoder().encodeToString(agent.store().read(c.artifactId)),
-                        c.artifact.getString("mimeType")));
             }
         }
         if (r.failure != null) {

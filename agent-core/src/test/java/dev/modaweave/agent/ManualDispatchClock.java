@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /** A {@link DispatchClock} that stands still until the test moves it; due timers then run in order. */
 final class ManualDispatchClock implements DispatchClock {
 
-    private record Timer(long id, long due, Runnable action, Context context) {
+    private record Timer(long id, long due, long delay, Runnable action, Context context) {
     }
 
     private final List<Timer> timers = new ArrayList<>();
@@ -26,7 +26,7 @@ final class ManualDispatchClock implements DispatchClock {
 
     @Override
     public synchronized long setTimer(long delayMillis, Runnable action) {
-        Timer t = new Timer(++nextId, now + Math.max(1, delayMillis), action, Vertx.currentContext());
+        Timer t = new Timer(++nextId, now + Math.max(1, delayMillis), delayMillis, action, Vertx.currentContext());
         timers.add(t);
         return t.id();
     }
@@ -36,9 +36,9 @@ final class ManualDispatchClock implements DispatchClock {
         timers.removeIf(t -> t.id() == id);
     }
 
-    /** Timers set and not yet fired or cancelled. */
-    synchronized int pending() {
-        return timers.size();
+    /** Whether a timer set with this delay is waiting to fire. */
+    synchronized boolean hasPending(long delayMillis) {
+        return timers.stream().anyMatch(t -> t.delay() == delayMillis);
     }
 
     /** Moves time on by {@code millis}, running every timer that falls due on the way, earliest first, each on its context. */
