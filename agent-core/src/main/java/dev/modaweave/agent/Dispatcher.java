@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.internal.JobLedger;
-import dev.modaweave.agent.internal.JobRecord;
+import dev.modaweave.tools.JobRecord;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.Json;
