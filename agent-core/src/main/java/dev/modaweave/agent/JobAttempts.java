@@ -1,7 +1,7 @@
 package dev.modaweave.agent;
 
 import dev.modaweave.agent.internal.JobLedger;
-import dev.modaweave.agent.internal.JobRecord;
+import dev.modaweave.tools.JobRecord;
 import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ToolRegistry;

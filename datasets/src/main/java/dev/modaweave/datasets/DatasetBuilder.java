@@ -1,7 +1,6 @@
 package dev.modaweave.datasets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.ProgressBar;
 import dev.modaweave.datasets.internal.RecordGenerator;
 import dev.modaweave.datasets.internal.SplitAssigner;

@@ -3,7 +3,6 @@ package dev.modaweave.datasets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.MetaResponse;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.Html;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Tasks;

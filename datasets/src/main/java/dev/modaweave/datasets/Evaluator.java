@@ -7,7 +7,6 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.Html;
 import dev.modaweave.datasets.internal.ProgressBar;
 import dev.modaweave.tools.Json;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.datasets.DatasetRecord.MediaRef;
 import dev.modaweave.datasets.DatasetRecord.Message;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import org.junit.jupiter.api.Test;

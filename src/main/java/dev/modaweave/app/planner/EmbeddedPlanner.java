@@ -13,8 +13,8 @@ import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
 import dev.modaweave.datasets.SentenceEmbedder;
-import dev.modaweave.datasets.internal.CaptionText;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.datasets.CaptionText;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Tasks;
 

@@ -16,7 +16,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every {@code ```yaml} block of every README of the project is a configuration the application accepts. */
+/**
+ * Every {@code ```yaml} block of every README of the project is a configuration the application accepts, whose
+ * backend kinds are shipped (or shown as a factory in the same README) and whose HTTP settings exist.
+ */
 class ReadmeYamlTest {
 
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -67,7 +70,11 @@ class ReadmeYamlTest {
             ModaweaveConfig config = ConfigLoader.parse(block.text(), block.toString());
             for (Map<String, Object> entry : config.tools().backends()) {
                 String kind = String.valueOf(entry.get("backend"));
-                assertThat(ToolFactories.load().kinds()).as(block + ": backend kind").contains(kind);
+                boolean definedInThisReadme = Files.readString(block.file()).contains("kind() { return \"" + kind + "\"; }");
+                if (!definedInThisReadme) {
+                    assertThat(ToolFactories.load().kinds()).as(block + ": backend kind (shipped, or shown as a factory in the README)")
+                            .contains(kind);
+                }
                 if (HttpGenerators.BACKENDS.contains(kind)) {
                     List<String> keys = new ArrayList<>(entry.keySet());
                     keys.remove(ConfiguredTools.PRIORITY);

@@ -1,5 +1,6 @@
 package dev.modaweave.datasets.internal;
 
+import dev.modaweave.datasets.CaptionText;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.datasets.Caption;

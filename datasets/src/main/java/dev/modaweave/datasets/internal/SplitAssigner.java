@@ -1,5 +1,6 @@
 package dev.modaweave.datasets.internal;
 
+import dev.modaweave.datasets.CaptionText;
 import dev.modaweave.datasets.Split;
 
 /**

@@ -11,7 +11,7 @@ import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
 import dev.modaweave.tools.ToolDescriptor;
-import dev.modaweave.generators.local.media.Media;
+import dev.modaweave.generators.media.Media;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.EspeakEngine;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.generators.local.internal.FreeTtsEngine;
 import dev.modaweave.generators.local.internal.SpeechEngine;
 import dev.modaweave.tools.ArgumentsSchema;

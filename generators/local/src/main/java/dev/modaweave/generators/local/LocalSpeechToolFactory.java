@@ -3,7 +3,7 @@ package dev.modaweave.generators.local;
 import dev.modaweave.generators.local.internal.EspeakEngine;
 import dev.modaweave.generators.local.internal.FreeTtsEngine;
 import dev.modaweave.generators.local.internal.SpeechEngine;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.GeneratorToolFactory;
 import dev.modaweave.tools.ToolSettings;

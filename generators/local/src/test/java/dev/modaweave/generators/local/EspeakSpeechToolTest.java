@@ -1,7 +1,7 @@
 package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.contract.GeneratorToolContract;

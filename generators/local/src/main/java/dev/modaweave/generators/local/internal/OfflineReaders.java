@@ -1,7 +1,7 @@
 package dev.modaweave.generators.local.internal;
 
-import dev.modaweave.generators.local.media.Executables;
-import dev.modaweave.generators.local.media.ExternalProcess;
+import dev.modaweave.generators.media.Executables;
+import dev.modaweave.generators.media.ExternalProcess;
 import dev.modaweave.tools.Cancellation;
 
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.modaweave.generators.http.internal;
+package dev.modaweave.tools;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +29,7 @@ class RetryAfterTest {
         assertThat(RetryAfter.parse("999999", clock)).contains(Duration.ofHours(1));
         assertThat(RetryAfter.parse("soon", clock)).isEmpty();
         assertThat(RetryAfter.parse(null, clock)).isEmpty();
+        assertThat(RetryAfter.parse("", clock)).isEmpty();
+        assertThat(RetryAfter.parse("99999999999999999999999", clock)).isEmpty();
     }
 }

@@ -1,4 +1,4 @@
-package dev.modaweave.generators.local.media;
+package dev.modaweave.generators.media;
 
 import java.io.File;
 import java.nio.file.Files;

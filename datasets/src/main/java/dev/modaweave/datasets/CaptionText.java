@@ -1,4 +1,4 @@
-package dev.modaweave.datasets.internal;
+package dev.modaweave.datasets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,7 +6,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Set;
 
-/** The forms a caption takes inside templates and calls, and the stable hashes a build derives from ids. */
+/**
+ * The forms a caption takes inside templates and calls (clean, inline, sentence, title…), and the stable hashes a
+ * build derives from ids; the embedded planner writes its replies with the same forms.
+ */
 public final class CaptionText {
 
     private static final Set<String> MINOR_WORDS = Set.of("a", "an", "the", "and", "or", "of", "in", "on", "at",

@@ -1,4 +1,4 @@
-package dev.modaweave.datasets.internal;
+package dev.modaweave.generators.minilm;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -7,7 +7,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.modaweave.datasets.SentenceEmbedder;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +22,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
+ * The one all-MiniLM-L6-v2 encoder of a JVM ({@link #shared()}), used by the embedded planner (token
+ * states), the DJL generators' prompt conditioning and the dataset tools (sentence embeddings):
  * all-MiniLM-L6-v2 from the LangChain4j embeddings jar (its ONNX model and tokenizer resources),
  * run on batches of texts sorted by length so that padding stays small: mean pooling over the
  * attention mask, then L2 normalisation, the same as LangChain4j's {@code AllMiniLmL6V2EmbeddingModel}.
@@ -34,7 +35,7 @@ import java.util.concurrent.Future;
  * texts that keeps every core busy without the spinning of intra-operator threads, which matters
  * most on a machine shared with other work.
  */
-public final class MiniLmEncoder implements SentenceEmbedder {
+public final class MiniLmEncoder {
 
     private static final String MODEL = "/all-minilm-l6-v2.onnx";
     private static final String TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
@@ -106,7 +107,10 @@ public final class MiniLmEncoder implements SentenceEmbedder {
     public record TokenStates(float[][] states, int[] starts, int[] ends, float[] sentence) {
     }
 
-    @Override
+    /** Width of a sentence embedding and of a word piece's state. */
+    public static final int DIMENSIONS = 384;
+
+    /** One unit-length sentence embedding (384 floats) per text, in order; their dot product is their cosine. */
     public float[][] embed(List<String> texts) {
         return run(texts, false).stream().map(TokenStates::sentence).toArray(float[][]::new);
     }

@@ -1,4 +1,4 @@
-package dev.modaweave.generators.local.media;
+package dev.modaweave.generators.media;
 
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.NonRetriableToolException;

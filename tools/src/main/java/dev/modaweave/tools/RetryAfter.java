@@ -1,4 +1,4 @@
-package dev.modaweave.generators.http.internal;
+package dev.modaweave.tools;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Reads an HTTP {@code Retry-After} header: delay seconds or an HTTP-date. */
+/**
+ * Reads an HTTP {@code Retry-After} header (RFC 9110): delay seconds ({@code 120}) or an HTTP-date, as the
+ * wait measured from a clock's now, never negative and at most one hour, so that a backend or an LLM
+ * provider cannot park a caller for longer. The HTTP generators and the LLM providers' retries read it here.
+ */
 public final class RetryAfter {
 
     private static final Duration MAX = Duration.ofHours(1);
