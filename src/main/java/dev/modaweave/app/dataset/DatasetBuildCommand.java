@@ -62,6 +62,11 @@ final class DatasetBuildCommand implements Callable<Integer> {
             description = "Train, val and test shares (default: 0.8,0.1,0.1).")
     List<Double> splitShares;
 
+    @Option(names = "--held-out-templates", defaultValue = "0.3", paramLabel = "SHARE",
+            description = "Share of each template set's families (and speech lines, styles, music pieces) used only in "
+                    + "val and test, half each, so the test split measures unseen wording (default: ${DEFAULT-VALUE}).")
+    double heldOutTemplates;
+
     @Option(names = "--id-column", defaultValue = "id", description = "Column holding the id (default: ${DEFAULT-VALUE}).")
     String idColumn;
     @Option(names = "--caption-column", defaultValue = "caption", description = "Column holding the caption (default: ${DEFAULT-VALUE}).")
@@ -117,6 +122,7 @@ final class DatasetBuildCommand implements Callable<Integer> {
                 formats.forEach(f -> set.add(ExportFormat.fromWireName(f.strip())));
                 b.formats(set);
             }
+            b.heldOutTemplates(heldOutTemplates);
             if (splitShares != null) {
                 if (splitShares.size() != 3) {
                     throw new UsageException("--split-shares needs three numbers (train,val,test), got " + splitShares);

@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Fills template placeholders and places meta-responses at {@code {call}}, {@code {call1}}, {@code {call2}}. */
+/** Fills template placeholders and places meta-responses at {@code {call}}, {@code {call1}}, {@code {call2}}…. */
 public final class Renderer {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_0-9]+)}");
-    private static final Pattern CALL = Pattern.compile("\\{call([12]?)}");
+    private static final Pattern CALL = Pattern.compile("\\{call([1-9]?)}");
 
     private Renderer() {
     }
