@@ -51,6 +51,7 @@ public final class DatasetBuilder {
     private final PrintWriter progress;
     private final RecordChecker checker;
     private final double heldOut;
+    private final Exporters.OpenAiStyle openAiStyle;
 
     private DatasetBuilder(Builder b) {
         if (b.captionPaths.isEmpty() && b.captionList == null) {
@@ -72,6 +73,7 @@ public final class DatasetBuilder {
         this.progress = b.progress;
         this.checker = RecordChecker.forDatasetTools();
         this.heldOut = b.heldOut;
+        this.openAiStyle = b.openAiStyle;
     }
 
     public static Builder builder() {
@@ -127,7 +129,10 @@ public final class DatasetBuilder {
         RecordGenerator generator = new RecordGenerator(TemplateBank.load(), captions, splitOf, seed, heldOut);
         Map<ExportFormat, Map<Split, Exporters.RecordWriter>> writers = new EnumMap<>(ExportFormat.class);
         Map<String, Long> counts = new TreeMap<>();
-        Map<ExportFormat, Long> skipped = new EnumMap<>(ExportFormat.class);
+        Map<String, Long> skipped = new TreeMap<>();
+        Map<String, Caption> byId = new java.util.HashMap<>();
+        captions.forEach(c -> byId.put(c.id(), c));
+        DataReview review = new DataReview(byId::get);
         List<String> rejections = new ArrayList<>();
         long rejected = 0;
         long written = 0;
@@ -140,7 +145,7 @@ public final class DatasetBuilder {
             for (ExportFormat f : formats) {
                 Map<Split, Exporters.RecordWriter> bySplit = new EnumMap<>(Split.class);
                 for (Split s : Split.values()) {
-                    bySplit.put(s, Exporters.open(f, outDir, s));
+                    bySplit.put(s, Exporters.open(f, outDir, s, openAiStyle));
                 }
                 writers.put(f, bySplit);
             }
@@ -159,9 +164,11 @@ public final class DatasetBuilder {
                         rejections.add(record.id() + ": " + String.join("; ", problems));
                     }
                 } else {
+                    review.review(record);
                     for (ExportFormat f : formats) {
-                        if (!writers.get(f).get(record.split()).write(record)) {
-                            skipped.merge(f, 1L, Long::sum);
+                        String reason = writers.get(f).get(record.split()).write(record);
+                        if (reason != null) {
+                            skipped.merge(f.wireName() + ": " + reason, 1L, Long::sum);
                         }
                     }
                     written++;
@@ -180,7 +187,7 @@ public final class DatasetBuilder {
                 dedupResult.input(), dedupResult.exactDuplicates(), dedupResult.nearDuplicates(), dedupResult.embedded(),
                 dedup.threshold(), dedup.mode().name().toLowerCase(java.util.Locale.ROOT), dedupResult.seconds(),
                 generationSeconds, (System.nanoTime() - start) / 1e9,
-                paraphraser == null ? null : paraphraser.stats(), filtered, filterExamples, heldOut);
+                paraphraser == null ? null : paraphraser.stats(), filtered, filterExamples, heldOut, review.toJson());
         write(outDir.resolve("build.json"), Json.MAPPER.writerWithDefaultPrettyPrinter(), summary.toJson());
         try {
             Files.writeString(outDir.resolve("README.md"), DataCard.render(summary.toJson(), null), StandardCharsets.UTF_8);
@@ -207,7 +214,7 @@ public final class DatasetBuilder {
      * @param rejected           records that failed the parser or validator check
      * @param rejections         the first reasons for rejection
      * @param counts             written records by {@code split/kind}
-     * @param skippedByFormat    records an export could not express
+     * @param skippedByFormat    records an export could not express, by {@code format: reason}
      * @param sources            kept captions by source
      * @param captionsRead       captions read
      * @param exactDuplicates    captions dropped as exact (normalised) duplicates
@@ -222,13 +229,14 @@ public final class DatasetBuilder {
      * @param filtered           captions left out as garbled or meta, by reason
      * @param filterExamples     the first captions left out, with the reason
      * @param heldOutShare       share of template families used only in val and test
+     * @param review             {@link DataReview} defect counts of the written records, and examples
      */
     public record BuildSummary(long seed, long requested, long written, long rejected, List<String> rejections,
-                               Map<String, Long> counts, Map<ExportFormat, Long> skippedByFormat, Map<String, Long> sources,
+                               Map<String, Long> counts, Map<String, Long> skippedByFormat, Map<String, Long> sources,
                                long captionsRead, long exactDuplicates, long nearDuplicates, long embedded,
                                double threshold, String dedupMode, double dedupSeconds, double generationSeconds,
                                double totalSeconds, Paraphraser.Stats paraphrase, Map<String, Long> filtered,
-                               List<String> filterExamples, double heldOutShare) {
+                               List<String> filterExamples, double heldOutShare, ObjectNode review) {
 
         /** The summary as JSON. */
         public ObjectNode toJson() {
@@ -238,7 +246,7 @@ public final class DatasetBuilder {
             ObjectNode c = o.putObject("counts");
             counts.forEach(c::put);
             ObjectNode s = o.putObject("exportSkipped");
-            skippedByFormat.forEach((f, n) -> s.put(f.wireName(), n));
+            skippedByFormat.forEach(s::put);
             ObjectNode src = o.putObject("sources");
             sources.forEach(src::put);
             o.putObject("dedup").put("captionsRead", captionsRead).put("exactDuplicates", exactDuplicates)
@@ -248,6 +256,7 @@ public final class DatasetBuilder {
             filtered.forEach(f::put);
             filterExamples.forEach(o.putArray("filterExamples")::add);
             o.put("heldOutTemplateShare", heldOutShare);
+            o.set("review", review);
             o.put("generationSeconds", generationSeconds).put("totalSeconds", totalSeconds);
             if (paraphrase != null) {
                 o.set("paraphrase", Json.MAPPER.valueToTree(paraphrase));
@@ -272,6 +281,7 @@ public final class DatasetBuilder {
         private double[] splitShares = SplitAssigner.DEFAULT;
         private PrintWriter progress;
         private double heldOut = RecordGenerator.DEFAULT_HELD_OUT;
+        private Exporters.OpenAiStyle openAiStyle = Exporters.OpenAiStyle.TOOLS;
 
         /** Caption files or directories (JSONL or CSV). */
         public Builder captions(List<Path> paths) { captionPaths.addAll(paths); return this; }
@@ -324,6 +334,12 @@ public final class DatasetBuilder {
                 throw new IllegalArgumentException("held-out template share " + share + " is out of range; use 0 to below 1");
             }
             this.heldOut = share;
+            return this;
+        }
+
+        /** How the OpenAI export writes calls: native {@code tool_calls} (default) or {@code <meta>} text. */
+        public Builder openAiStyle(Exporters.OpenAiStyle style) {
+            this.openAiStyle = java.util.Objects.requireNonNull(style, "style");
             return this;
         }
 

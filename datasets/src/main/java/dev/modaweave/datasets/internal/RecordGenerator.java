@@ -155,9 +155,9 @@ public final class RecordGenerator {
         m.put("three-calls", 0.015);
         m.put("two-sentences", 0.025);
         m.put("follow-up", 0.03);
-        m.put("no-call-chat", 0.11);
-        m.put("no-call-question", 0.09);
-        m.put("no-call-text", 0.07);
+        m.put("no-call-chat", 0.12);
+        m.put("no-call-question", 0.10);
+        m.put("no-call-text", 0.08);
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -220,16 +220,24 @@ public final class RecordGenerator {
         int captionIndex = order[(int) (index % order.length)];
         Split split = splitOf[captionIndex];
         String id = String.format("rec-%07d", index + 1);
-        double u = random.nextDouble();
-        String variant = variants[variants.length - 1];
-        for (int i = 0; i < variants.length; i++) {
-            if (u < cumulative[i]) {
-                variant = variants[i];
-                break;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            DatasetRecord r = render(drawVariant(), id, split, captionIndex);
+            if (r != null) {
+                return r;
             }
         }
-        DatasetRecord r = render(variant, id, split, captionIndex);
-        return r != null ? r : fallback(id, split, captionIndex);
+        return fallback(id, split, captionIndex);
+    }
+
+    /** A variant drawn by its weight; a variant this split cannot render (no fitting template or caption) is drawn again. */
+    private String drawVariant() {
+        double u = random.nextDouble();
+        for (int i = 0; i < variants.length; i++) {
+            if (u < cumulative[i]) {
+                return variants[i];
+            }
+        }
+        return variants[variants.length - 1];
     }
 
     private DatasetRecord render(String variant, String id, Split split, int c) {
