@@ -119,7 +119,8 @@ public final class DataReview {
         String text = CaptionText.clean(caption.text());
         if (user.contains("good photo caption") || user.contains("caption for a sound recording")
                 || user.contains("caption for a still photo")) {
-            boolean fits = user.contains("photo") ? caption.modality() == Modality.IMAGE : caption.modality() == Modality.AUDIO;
+            boolean fits = user.contains("caption for a sound recording") ? caption.modality() == Modality.AUDIO
+                    : caption.modality() == Modality.IMAGE;
             if (fits != lowerAnswer.startsWith("yes")) {
                 defects.add("wrong answer: " + r.userText() + " -> " + answer);
             }

@@ -65,6 +65,18 @@ class TemplateBankTest {
     }
 
     @Test
+    void a_chat_turn_or_question_is_worded_by_one_family_only_so_splits_cannot_share_it() {
+        Map<String, String> familyOf = new java.util.HashMap<>();
+        for (String set : List.of("reasoning/no-call-chat", "reasoning/no-call-questions")) {
+            for (TemplateBank.Template t : bank.set(set)) {
+                String key = dev.modaweave.datasets.internal.CaptionText.normalised(t.text());
+                String before = familyOf.putIfAbsent(key, t.familyRef());
+                assertThat(before == null || before.equals(t.familyRef())).as(t.text() + " also in " + before).isTrue();
+            }
+        }
+    }
+
+    @Test
     void templates_within_a_set_are_all_different() {
         for (List<String> sets : TemplateBank.USER_SETS.values()) {
             for (String set : sets) {
@@ -85,7 +97,7 @@ class TemplateBankTest {
             String ref = r.template();
             int hash = ref.lastIndexOf('#');
             used.add(bank.set(ref.substring(0, hash)).get(Integer.parseInt(ref.substring(hash + 1))).familyRef());
-            assertThat(r.userText()).doesNotContain("{", "}").isNotBlank();
+            assertThat(r.userText()).doesNotContain("{", "}", "[", "]").isNotBlank();
             assertThat(r.assistantText().replaceAll("<meta>.*?</meta>", "")).doesNotContain("{", "}");
         }
         long families = bank.familyCounts().values().stream().mapToLong(Integer::longValue).sum();
