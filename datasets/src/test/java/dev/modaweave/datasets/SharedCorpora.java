@@ -6,7 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The shared caption corpora ({@code ../shared/datasets/captions} beside the project) and the
+ * The shared caption corpora ({@code shared/datasets/captions} beside the project, or beside one of
+ * its parent directories) and the
  * Python interpreter the loader script runs with. Tests that need them skip when they are absent,
  * and fail when {@code CI=true}, where both are provided.
  */
@@ -24,8 +25,14 @@ final class SharedCorpora {
         while (root != null && !Files.isRegularFile(root.resolve("datasets").resolve("pom.xml"))) {
             root = root.getParent();
         }
-        Path dir = root == null ? null : root.resolveSibling("shared").resolve("datasets").resolve("captions");
-        boolean present = dir != null && Files.isRegularFile(dir.resolve("image.jsonl"));
+        Path dir = null;
+        for (Path p = root == null ? null : root.getParent(); p != null && dir == null; p = p.getParent()) {
+            Path candidate = p.resolve("shared").resolve("datasets").resolve("captions");
+            if (Files.isRegularFile(candidate.resolve("image.jsonl"))) {
+                dir = candidate;
+            }
+        }
+        boolean present = dir != null;
         if (!present && ci()) {
             throw new AssertionError("the shared caption corpora are required when CI=true: expected "
                     + "../shared/datasets/captions beside the project");
