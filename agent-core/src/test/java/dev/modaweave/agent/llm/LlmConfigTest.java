@@ -139,7 +139,7 @@ class LlmConfigTest {
                 .hasMessageStartingWith("llm.timeout is PT0S; it must be positive");
         assertThatThrownBy(() -> read("llm:\n  projector: soft-tokens\n"))
                 .rootCause()
-                .hasMessage("llm.projector is 'soft-tokens'; allowed: native, caption");
+                .hasMessage("llm.projector is 'soft-tokens'; allowed: native, caption, learned");
     }
 
     @Test
