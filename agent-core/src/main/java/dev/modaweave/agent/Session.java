@@ -49,7 +49,8 @@ public final class Session {
 
     /** Artifacts of this session by id, oldest first. */
     public Map<String, ArtifactNote> artifacts() {
-        return Map.copyOf(artifacts);
+        // a copy in insertion order: "newest last" is what prompts and round contexts rely on
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
     }
 
     /** The newest artifact of a modality. */

@@ -198,6 +198,49 @@ class AgentTest {
         assertThat(painter.calls()).isEqualTo(1);
     }
 
+    /** A round-aware model: records the context of every round and answers like the scripted model. */
+    private static final class RoundAwareModel implements RoundAwareChatModel {
+        final ScriptedStreamingModel script;
+        final List<RoundContext> contexts = new CopyOnWriteArrayList<>();
+
+        RoundAwareModel(ScriptedStreamingModel script) {
+            this.script = script;
+        }
+
+        @Override
+        public void chat(dev.langchain4j.model.chat.request.ChatRequest request, RoundContext context,
+                         dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {
+            contexts.add(context);
+            script.doChat(request, handler);
+        }
+
+        @Override
+        public void doChat(dev.langchain4j.model.chat.request.ChatRequest request,
+                           dev.langchain4j.model.chat.response.StreamingChatResponseHandler handler) {
+            throw new AssertionError("the agent must call a round-aware model with its round context");
+        }
+    }
+
+    @Test
+    void a_round_aware_model_is_told_each_rounds_purpose_and_the_artifacts_newest_last(Vertx vertx) throws Exception {
+        var model = new RoundAwareModel(ScriptedStreamingModel.replies(50,
+                "Here: " + FOX + " <meta>{\"id\":\"cat\",\"task\":\"text-to-image\",\"args\":{}}</meta>",
+                "<meta>{\"id\":\"cat\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"a cat\"}}</meta>",
+                "Both are done."));
+        Agent agent = Agent.builder().vertx(vertx).model(model).catalog(registry).store(store).build().start().await(5, TimeUnit.SECONDS);
+
+        JsonObject last = agent.turn("s-round", UserInput.text("a fox and a cat"), events::add).await(30, TimeUnit.SECONDS);
+
+        assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
+        assertThat(model.contexts).extracting(RoundContext::kind)
+                .containsExactly(RoundContext.Kind.ANSWER, RoundContext.Kind.REPAIR, RoundContext.Kind.RESULTS);
+        assertThat(model.contexts).extracting(RoundContext::round).containsExactly(1, 2, 3);
+        List<String> artifacts = ofType(AgentEvents.ARTIFACT).stream().map(e -> e.getString("id")).toList();
+        assertThat(model.contexts.get(2).artifacts()).extracting(Session.ArtifactNote::id).containsExactlyElementsOf(artifacts);
+        JsonObject repaired = ofType(AgentEvents.ARTIFACT).stream().filter(e -> e.getString("callId").equals("cat")).findFirst().orElseThrow();
+        assertThat(repaired.getInteger("at")).as("the repaired call stands where the rejected one stood").isEqualTo("Here:  ".length());
+    }
+
     @Test
     void a_call_still_invalid_after_repair_is_reported_and_the_text_is_kept(Vertx vertx) throws Exception {
         var model = ScriptedStreamingModel.replies(4,
