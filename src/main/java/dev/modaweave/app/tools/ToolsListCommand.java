@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigException;
+import dev.modaweave.app.config.ToolFactories;
+import dev.modaweave.tools.GeneratorToolFactory;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.Json;
@@ -48,6 +51,10 @@ final class ToolsListCommand implements Runnable {
     @CommandLine.Mixin
     ConfigOption config;
 
+    @Option(names = "--kinds", description = "List the backend kinds tools.backends entries can name (every GeneratorToolFactory "
+            + "found) instead of the tools.")
+    boolean kinds;
+
     @Option(names = "--check", description = "Probe every tool whose backend lives elsewhere (the HTTP backends): one that cannot be "
             + "reached is listed as unreachable instead of available.")
     boolean check;
@@ -59,6 +66,10 @@ final class ToolsListCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
+        if (kinds) {
+            printKinds(out);
+            return;
+        }
         try (LoadedTools tools = LoadedTools.load(config.load())) {
             if (check && (checkSeconds < 1 || checkSeconds > 60)) {
                 throw new UsageException("--check-timeout is " + checkSeconds + "; use 1 to 60 seconds");
@@ -88,6 +99,25 @@ final class ToolsListCommand implements Runnable {
             }
             out.flush();
         }
+    }
+
+    private void printKinds(PrintWriter out) {
+        List<GeneratorToolFactory> factories;
+        try {
+            factories = ToolFactories.load().all();
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            factories.forEach(f -> array.add(Json.object().put("kind", f.kind()).put("description", f.description())
+                    .put("factory", f.getClass().getName())));
+            out.println(Json.write(array));
+        } else {
+            out.printf("%-16s %s%n", "KIND", "DESCRIPTION");
+            factories.forEach(f -> out.printf("%-16s %s%n", f.kind(), f.description()));
+        }
+        out.flush();
     }
 
     /** Probes every tool that has a probe, all at once, each for at most {@code --check-timeout}. */
