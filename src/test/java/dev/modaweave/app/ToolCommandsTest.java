@@ -46,6 +46,15 @@ class ToolCommandsTest {
     }
 
     @Test
+    void tools_list_kinds_names_every_backend_kind_with_its_factory() {
+        assertThat(run("tools", "list", "--kinds", "--json")).isZero();
+        JsonNode kinds = Json.parse(out.toString());
+        assertThat(kinds.findValuesAsText("kind")).contains("automatic1111", "comfyui", "openai-images", "openai-speech",
+                "replicate", "stability", "torchscript", "local-speech", "test-swatch");
+        assertThat(kinds.findValuesAsText("factory")).contains("dev.modaweave.app.testing.SwatchToolFactory");
+    }
+
+    @Test
     void tools_list_json_is_an_array_of_descriptors() {
         assertThat(run("tools", "list", "--json")).isZero();
         JsonNode list = Json.parse(out.toString());

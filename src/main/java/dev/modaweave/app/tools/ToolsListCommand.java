@@ -11,6 +11,8 @@ import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.plugins.PluginOptions;
 import dev.modaweave.app.plugins.Plugins;
 import dev.modaweave.app.plugins.ToolOrigin;
+import dev.modaweave.app.config.ConfigException;
+import dev.modaweave.tools.GeneratorToolFactory;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
@@ -62,6 +64,10 @@ final class ToolsListCommand implements Runnable {
     @CommandLine.Mixin
     ConfigOption config;
 
+    @Option(names = "--kinds", description = "List the backend kinds tools.backends entries can name (every GeneratorToolFactory "
+            + "found) instead of the tools.")
+    boolean kinds;
+
     @Option(names = "--check", description = "Probe every tool whose backend lives elsewhere (the HTTP backends): one that cannot be "
             + "reached is listed as unreachable instead of available.")
     boolean check;
@@ -99,6 +105,12 @@ final class ToolsListCommand implements Runnable {
             throw new UsageException("--check-timeout is " + checkSeconds + "; use 1 to 60 seconds");
         }
         ConfigLoader.Loaded loaded = config.load();
+        if (kinds) {
+            try (Plugins plugins = pluginOptions.open(loaded)) {
+                printKinds(out, plugins);
+            }
+            return;
+        }
         try (Plugins plugins = pluginOptions.open(loaded);
              LoadedTools tools = LoadedTools.load(loaded, plugins)) {
             Map<String, Optional<String>> unreachable = check ? probeAll(tools.all()) : Map.of();
@@ -137,6 +149,25 @@ final class ToolsListCommand implements Runnable {
             }
             out.flush();
         }
+    }
+
+    private void printKinds(PrintWriter out, Plugins plugins) {
+        List<GeneratorToolFactory> factories;
+        try {
+            factories = plugins.toolFactories(ToolsListCommand.class.getClassLoader()).all();
+        } catch (ConfigException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        if (json) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            factories.forEach(f -> array.add(Json.object().put("kind", f.kind()).put("description", f.description())
+                    .put("factory", f.getClass().getName())));
+            out.println(Json.write(array));
+        } else {
+            out.printf("%-16s %s%n", "KIND", "DESCRIPTION");
+            factories.forEach(f -> out.printf("%-16s %s%n", f.kind(), f.description()));
+        }
+        out.flush();
     }
 
     /** Probes every tool that has a probe, all at once, each for at most {@code --check-timeout}. */
