@@ -30,6 +30,7 @@ class ModuleBoundariesTest {
     /** Each module's root package, the longest first so that a package belongs to its innermost module. */
     static final List<String> MODULES = List.of("dev.modaweave.generators.http", "dev.modaweave.generators.djl",
                     "dev.modaweave.generators.local", "dev.modaweave.generators.media", "dev.modaweave.generators.minilm",
+                    "dev.modaweave.generators.diffusion", "dev.modaweave.projector", "dev.modaweave.client",
                     "dev.modaweave.tools", "dev.modaweave.prompts", "dev.modaweave.agent", "dev.modaweave.datasets",
                     "dev.modaweave.app").stream()
             .sorted(Comparator.comparingInt(String::length).reversed()).toList();

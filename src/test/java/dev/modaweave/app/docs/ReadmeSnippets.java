@@ -33,7 +33,7 @@ final class ReadmeSnippets {
     /** The imports every statement block gets. */
     static final List<String> STATEMENT_IMPORTS = List.of(
             "dev.modaweave.tools.*", "dev.modaweave.agent.*", "dev.modaweave.agent.cluster.*", "dev.modaweave.agent.llm.*",
-            "dev.modaweave.client.*", "dev.modaweave.generators.http.*", "dev.langchain4j.model.chat.StreamingChatModel",
+            "dev.modaweave.client.*", "dev.modaweave.generators.http.*", "dev.modaweave.generators.diffusion.*", "dev.langchain4j.model.chat.StreamingChatModel",
             "io.vertx.core.Vertx", "io.vertx.core.json.JsonObject", "java.nio.file.Path", "java.time.Duration", "java.util.List",
             "java.util.Map");
 

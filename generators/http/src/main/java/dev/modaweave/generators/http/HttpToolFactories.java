@@ -22,7 +22,7 @@ public final class HttpToolFactories {
     private HttpToolFactories() {
     }
 
-    /** The shared shape of the six factories: a kind, a sentence, and {@link HttpGenerators#create}. */
+    /** The shared shape of the factories: a kind, a sentence, and {@link HttpGenerators#create}. */
     abstract static class HttpToolFactory implements GeneratorToolFactory {
         private final String kind;
         private final String description;
@@ -91,6 +91,20 @@ public final class HttpToolFactories {
     public static final class Stability extends HttpToolFactory {
         public Stability() {
             super("stability", "Stability AI stable-image generate endpoints (core, ultra, sd3).");
+        }
+    }
+
+    /** {@code backend: openai-vision}: captions pictures (or videos' keyframes) with a vision model. */
+    public static final class OpenAiVision extends HttpToolFactory {
+        public OpenAiVision() {
+            super("openai-vision", "OpenAI-compatible /v1/chat/completions with image content (image-to-text, video-to-text keyframes).");
+        }
+    }
+
+    /** {@code backend: openai-transcription}: transcribes speech. */
+    public static final class OpenAiTranscription extends HttpToolFactory {
+        public OpenAiTranscription() {
+            super("openai-transcription", "OpenAI-compatible /v1/audio/transcriptions, as whisper servers speak it (audio-to-text).");
         }
     }
 }
