@@ -12,6 +12,7 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
+import dev.modaweave.agent.Session;
 import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.MiniLmEncoder;
@@ -143,7 +144,18 @@ public final class EmbeddedPlanner implements StreamingChatModel {
 
     /** The plan for one user message (which may carry attachment lines and the agent's artifact list). */
     public Plan plan(String message) {
-        PlannerInput input = PlannerInput.parse(message);
+        return plan(PlannerInput.parse(message));
+    }
+
+    /**
+     * The plan for one user message in a conversation that holds {@code artifacts} (newest last);
+     * attachment lines in the message are read, an artifact list in its text is not.
+     */
+    public Plan plan(String message, List<Session.ArtifactNote> artifacts) {
+        return plan(PlannerInput.of(message, artifacts));
+    }
+
+    private Plan plan(PlannerInput input) {
         String request = input.request();
         List<ParseEvent> events = MetaResponseParser.parseAll(request);
         if (events.stream().anyMatch(e -> !(e instanceof ParseEvent.Text))) {

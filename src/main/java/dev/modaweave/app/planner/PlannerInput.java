@@ -1,5 +1,6 @@
 package dev.modaweave.app.planner;
 
+import dev.modaweave.agent.Session;
 import dev.modaweave.tools.Modality;
 
 import java.util.ArrayList;
@@ -19,8 +20,8 @@ import java.util.regex.Pattern;
  */
 record PlannerInput(String request, List<Media> attached, List<Media> known) {
 
-    /** A media item: its modality and artifact id. */
-    record Media(Modality modality, String id) {
+    /** A media item: its modality, artifact id and how it came to be (a call's task and prompt, or empty). */
+    record Media(Modality modality, String id, String origin) {
     }
 
     private static final Pattern ATTACHED = Pattern.compile("(?m)^\\[attached (image|video|audio): ([A-Za-z0-9_.-]+)]\\s*$\\n?");
@@ -44,7 +45,7 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
             for (String line : k.group(1).split("\n")) {
                 Matcher l = KNOWN_LINE.matcher(line);
                 if (l.find() && !l.group(1).equals("text")) {
-                    known.add(new Media(Modality.fromWireName(l.group(1)), l.group(2)));
+                    known.add(new Media(Modality.fromWireName(l.group(1)), l.group(2), line.substring(l.end()).strip()));
                 }
             }
         }
@@ -55,10 +56,25 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
         while (a.find()) {
             request.append(rest, last, a.start());
             last = a.end();
-            attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2)));
+            attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2), "uploaded by the user"));
         }
         request.append(rest.substring(last));
         return new PlannerInput(request.toString().strip(), attached, known);
+    }
+
+    /**
+     * A message whose conversation artifacts are given rather than listed in its text: attachment
+     * lines are still read from the text (the evaluation's form), an artifact list in it is ignored.
+     */
+    static PlannerInput of(String message, List<Session.ArtifactNote> artifacts) {
+        PlannerInput parsed = parse(message);
+        List<Media> known = new ArrayList<>();
+        for (Session.ArtifactNote a : artifacts) {
+            if (a.modality() == Modality.IMAGE || a.modality() == Modality.VIDEO || a.modality() == Modality.AUDIO) {
+                known.add(new Media(a.modality(), a.id(), a.origin()));
+            }
+        }
+        return new PlannerInput(parsed.request(), parsed.attached(), known);
     }
 
     /** The marker words the network sees before the request: one per modality attached or known. */
