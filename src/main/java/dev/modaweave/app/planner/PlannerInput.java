@@ -22,6 +22,23 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
 
     /** A media item: its modality, artifact id and how it came to be (a call's task and prompt, or empty). */
     record Media(Modality modality, String id, String origin) {
+        private static final Pattern ORIGIN = Pattern.compile("^([a-z][a-z-]*): \"(.*)\"$", Pattern.DOTALL);
+
+        /** The task of the call that made it, or null (uploaded, or unknown). */
+        String task() {
+            Matcher m = origin == null ? null : ORIGIN.matcher(origin.strip());
+            return m != null && m.matches() ? m.group(1) : (origin != null && origin.matches("[a-z][a-z-]*") ? origin : null);
+        }
+
+        /** The prompt (or spoken text) of the call that made it, or null. */
+        String prompt() {
+            Matcher m = origin == null ? null : ORIGIN.matcher(origin.strip());
+            if (m == null || !m.matches() || m.group(2).isBlank()) {
+                return null;
+            }
+            String p = m.group(2);
+            return p.endsWith("…") ? p.substring(0, p.length() - 1) : p;
+        }
     }
 
     private static final Pattern ATTACHED = Pattern.compile("(?m)^\\[attached (image|video|audio): ([A-Za-z0-9_.-]+)]\\s*$\\n?");
@@ -91,6 +108,37 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
     /** The marker word saying that media of {@code modality} is at hand. */
     static String marker(Modality modality) {
         return "<has:" + modality.wireName() + ">";
+    }
+
+    /** The newest media of one of {@code modalities}: attached to this message first, else known; or null. */
+    Media newest(Modality... modalities) {
+        List<Modality> wanted = List.of(modalities);
+        for (int i = attached.size() - 1; i >= 0; i--) {
+            if (wanted.contains(attached.get(i).modality())) {
+                return attached.get(i);
+            }
+        }
+        for (int i = known.size() - 1; i >= 0; i--) {
+            if (wanted.contains(known.get(i).modality())) {
+                return known.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The newest known media made by a call of {@code task}, or null. */
+    Media newestOfTask(String task) {
+        for (int i = known.size() - 1; i >= 0; i--) {
+            if (task.equals(known.get(i).task())) {
+                return known.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code a} came after {@code b} in the conversation. */
+    boolean isNewer(Media a, Media b) {
+        return known.indexOf(a) > known.indexOf(b);
     }
 
     /** The newest image: attached to this message first, else the newest the conversation knows. */

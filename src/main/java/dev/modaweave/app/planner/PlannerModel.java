@@ -101,6 +101,12 @@ final class PlannerModel implements AutoCloseable {
         this.training = training;
     }
 
+    /** The call probability from which task {@code task} is called: chosen on val when trained, else 0.5. */
+    float threshold(int task) {
+        com.fasterxml.jackson.databind.JsonNode t = training.path("thresholds");
+        return t.isArray() && task < t.size() ? (float) t.get(task).asDouble() : 0.5f;
+    }
+
     /** A new, untrained network on the PyTorch engine. */
     static PlannerModel create(PlannerSettings settings) {
         preferOneThread();
