@@ -239,8 +239,9 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
             beginAt[j] = tag != 0 && tag == PlannerSettings.beginTag(taskAt[j]);
         }
         List<Planned> planned = new ArrayList<>();
+        boolean[] called = model.decide(out);
         for (int task = 0; task < tasks.size(); task++) {
-            if (out.calls()[task] < model.threshold(task)) {
+            if (!called[task]) {
                 continue;
             }
             int bestFrom = -1;

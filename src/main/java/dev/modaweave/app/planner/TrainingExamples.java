@@ -42,12 +42,13 @@ final class TrainingExamples {
      * now and then, as a conversation that already holds media would.
      */
     Example of(DatasetRecord record, SplittableRandom random) {
-        String request = record.userText();
+        String request = request(record);
         List<Tokens.Token> tokens = Tokens.tokenize(request);
         List<String> markers = new ArrayList<>();
+        java.util.Set<Modality> made = madeEarlier(record);
         for (Modality m : new Modality[] {Modality.IMAGE, Modality.VIDEO, Modality.AUDIO}) {
-            boolean has = record.media().stream().anyMatch(x -> x.modality() == m);
-            if (has || (record.media().isEmpty() && random != null && random.nextDouble() < 0.15)) {
+            boolean has = record.media().stream().anyMatch(x -> x.modality() == m) || made.contains(m);
+            if (has || (record.media().isEmpty() && made.isEmpty() && random != null && random.nextDouble() < 0.15)) {
                 markers.add(PlannerInput.marker(m));
             }
         }
@@ -96,6 +97,38 @@ final class TrainingExamples {
             return augment(request, words, tags, calls, record, random);
         }
         return new Example(request, words, tags, calls, record);
+    }
+
+    /** The request a record's answer answers: its last user message (a record may hold earlier turns). */
+    static String request(DatasetRecord record) {
+        List<DatasetRecord.Message> messages = record.messages();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals(DatasetRecord.Message.USER)) {
+                return messages.get(i).content();
+            }
+        }
+        return record.userText();
+    }
+
+    /** The kinds of media the earlier assistant turns of a record made (they are at hand in its last turn). */
+    static java.util.Set<Modality> madeEarlier(DatasetRecord record) {
+        java.util.Set<Modality> made = java.util.EnumSet.noneOf(Modality.class);
+        List<DatasetRecord.Message> messages = record.messages();
+        for (int i = 0; i < messages.size() - 1; i++) {
+            if (!messages.get(i).role().equals(DatasetRecord.Message.ASSISTANT)) {
+                continue;
+            }
+            for (dev.modaweave.agent.ParseEvent e : dev.modaweave.agent.MetaResponseParser.parseAll(messages.get(i).content())) {
+                if (e instanceof dev.modaweave.agent.ParseEvent.Meta m && m.call().task() != null) {
+                    made.add(switch (m.call().task()) {
+                        case Tasks.TEXT_TO_VIDEO -> Modality.VIDEO;
+                        case Tasks.TEXT_TO_AUDIO, Tasks.TEXT_TO_SPEECH -> Modality.AUDIO;
+                        default -> Modality.IMAGE;
+                    });
+                }
+            }
+        }
+        return made;
     }
 
     /**
