@@ -49,7 +49,7 @@ public final class Session {
 
     /** Artifacts of this session by id, oldest first. */
     public Map<String, ArtifactNote> artifacts() {
-        return Map.copyOf(artifacts);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(artifacts));
     }
 
     /** The newest artifact of a modality. */
