@@ -38,9 +38,11 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a planner on a data set directory written by {@code modaweave dataset build}: every record
- * of {@code train.jsonl} (alignment records teach that described media need no call) and pairs of
- * single-call requests joined into one message, metrics on {@code val.jsonl} after each epoch. The
- * MiniLM features of all examples are computed once before the first epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
+ * of {@code train.jsonl} and nothing else (alignment records and the builder's hard negatives teach
+ * that described media and questions about media need no call; its multi-call, two-sentence and
+ * follow-up records teach several calls and follow-ups), metrics on {@code val.jsonl} after each
+ * epoch, thresholds chosen on {@code val.jsonl} at the end. The MiniLM features of all examples are
+ * computed once before the first epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
  * similar length, a fixed shuffle from the seed and the engine's seed set, so a seed gives the same
  * model on the same machine.
  */
@@ -88,13 +90,11 @@ public final class PlannerTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException(options.data() + " has no training records; build a data set first");
         }
-        train.addAll(maker.combined(train, random));
         List<TrainingExamples.Example> val = new ArrayList<>();
         for (DatasetRecord r : read(options.data().resolve("val.jsonl"))) {
             val.add(maker.of(r, null));
         }
-        say("planner: %d training examples (%d of them two requests joined) and %d validation examples", train.size(),
-                train.size() - trainRecords.size(), val.size());
+        say("planner: %d training examples and %d validation examples", train.size(), val.size());
         MiniLmFeatures reader = new MiniLmFeatures(MiniLmEncoder.shared());
         long featureStart = System.nanoTime();
         List<List<String>> trainWords = train.stream().map(TrainingExamples.Example::words).toList();
