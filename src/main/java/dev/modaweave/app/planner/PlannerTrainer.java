@@ -78,6 +78,7 @@ public final class PlannerTrainer {
     /** Trains and writes the model to {@code out}. */
     public Summary train(Path out) {
         long start = System.nanoTime();
+        PlannerModel.preferOneThread();
         PlannerSettings settings = PlannerSettings.defaults();
         TemplateBank bank = TemplateBank.load();
         TrainingExamples maker = new TrainingExamples(settings, bank);
@@ -346,10 +347,11 @@ public final class PlannerTrainer {
             String template = null;
             String reply = null;
             if (r.variant().equals("no-call-text")) {
-                int hash = r.template().lastIndexOf('#');
-                TemplateBank.Template t = bank.set(r.template().substring(0, hash)).get(Integer.parseInt(r.template().substring(hash + 1)));
-                template = t.text();
-                reply = t.reply();
+                TemplateBank.Template t = template(bank, r.template());
+                if (t != null) {
+                    template = t.text();
+                    reply = t.reply();
+                }
             }
             byTemplate.put(r.template(), new PlannerModel.Memory(TrainingExamples.request(r), r.assistantText(), template, reply, null));
         }
@@ -361,6 +363,21 @@ public final class PlannerTrainer {
             out.add(new PlannerModel.Memory(m.text(), m.answer(), m.template(), m.replyTemplate(), v[i]));
         }
         return out;
+    }
+
+    /** The template a record cites ({@code set#index}), or null when this bank has no such template. */
+    private static TemplateBank.Template template(TemplateBank bank, String ref) {
+        int hash = ref.lastIndexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        try {
+            List<TemplateBank.Template> set = bank.set(ref.substring(0, hash));
+            int index = Integer.parseInt(ref.substring(hash + 1));
+            return index >= 0 && index < set.size() ? set.get(index) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The edit instructions of the training data with the prompts they were rewritten to. */

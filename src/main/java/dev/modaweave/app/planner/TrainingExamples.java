@@ -213,6 +213,7 @@ final class TrainingExamples {
         int[] prev = new int[m + 1];
         int best = 0;
         int bestEnd = -1;
+        int bestTargetEnd = -1;
         for (int i = 1; i <= n; i++) {
             int[] cur = new int[m + 1];
             String w = tokens.get(wordAt.get(i - 1)).lower();
@@ -222,6 +223,7 @@ final class TrainingExamples {
                     if (cur[j] > best) {
                         best = cur[j];
                         bestEnd = i - 1;
+                        bestTargetEnd = j - 1;
                     }
                 }
             }
@@ -230,7 +232,23 @@ final class TrainingExamples {
         if (best * 2 < m || best == 0) {
             return null;
         }
-        return new int[] {wordAt.get(bestEnd - best + 1), wordAt.get(bestEnd)};
+        // The prompt's remaining words a little further on ("… kites with 3D, soft shadows"; "… in this
+        // style: soft pastel colours"): the span runs on through the few words between.
+        int end = bestEnd;
+        int rest = bestTargetEnd + 1;
+        if (m - rest >= 2) {
+            for (int p = bestEnd + 2; p <= Math.min(n - 2, bestEnd + 5); p++) {
+                int k = 0;
+                while (p + k < n && rest + k < m && tokens.get(wordAt.get(p + k)).lower().equals(want.get(rest + k))) {
+                    k++;
+                }
+                if (k >= 2) {
+                    end = p + k - 1;
+                    break;
+                }
+            }
+        }
+        return new int[] {wordAt.get(bestEnd - best + 1), wordAt.get(end)};
     }
 
     static String describe(Example e) {

@@ -171,6 +171,17 @@ class EmbeddedPlannerTest {
         assertThat(TrainingExamples.align(tokens, "a red fox in the snow at night")).isNull();
     }
 
+    @Test
+    void a_prompt_whose_style_words_follow_a_few_words_later_is_aligned_through_them() {
+        String request = "Can I get an isometric render of a pickup truck with 3D, soft shadows, miniature look?";
+        List<Tokens.Token> tokens = Tokens.tokenize(request);
+
+        int[] span = TrainingExamples.align(tokens, "An isometric render of a pickup truck, 3D, soft shadows, miniature look");
+
+        assertThat(request.substring(tokens.get(span[0]).start(), tokens.get(span[1]).end()))
+                .isEqualTo("an isometric render of a pickup truck with 3D, soft shadows, miniature look");
+    }
+
     private static String chat(EmbeddedPlanner planner, List<ChatMessage> messages, RoundContext context) {
         AtomicReference<String> reply = new AtomicReference<>();
         planner.chat(ChatRequest.builder().messages(messages).build(), context, new StreamingChatResponseHandler() {
