@@ -194,8 +194,13 @@ final class TrainingExamples {
     }
 
     /**
-     * The token range {@code [first, last]} of the longest run of words of {@code target} in
-     * {@code tokens}, or null when it covers less than half of the target's words.
+     * The token range {@code [first, last]} of {@code target}'s words in {@code tokens}, or null when
+     * it covers less than half of the target's words. The longest run of words (two words match
+     * when equal, or when both have four letters or more and share their first three: "riding" and
+     * "rides") is extended in order on both sides, skipping up to two target words ("is", "are")
+     * and one request word, since requests rewrite a caption's clause into a noun phrase ("a man
+     * riding" for "a man is riding"); then through a few words to the target's remaining words
+     * ("… kites with 3D, soft shadows"; "… in this style: soft pastel colours").
      */
     static int[] align(List<Tokens.Token> tokens, String target) {
         List<Integer> wordAt = new ArrayList<>();
@@ -210,15 +215,18 @@ final class TrainingExamples {
         }
         int n = wordAt.size();
         int m = want.size();
+        List<String> have = new ArrayList<>(n);
+        for (int i : wordAt) {
+            have.add(tokens.get(i).lower());
+        }
         int[] prev = new int[m + 1];
         int best = 0;
         int bestEnd = -1;
         int bestTargetEnd = -1;
         for (int i = 1; i <= n; i++) {
             int[] cur = new int[m + 1];
-            String w = tokens.get(wordAt.get(i - 1)).lower();
             for (int j = 1; j <= m; j++) {
-                if (w.equals(want.get(j - 1))) {
+                if (same(have.get(i - 1), want.get(j - 1))) {
                     cur[j] = prev[j - 1] + 1;
                     if (cur[j] > best) {
                         best = cur[j];
@@ -229,17 +237,42 @@ final class TrainingExamples {
             }
             prev = cur;
         }
-        if (best * 2 < m || best == 0) {
+        if (best == 0) {
             return null;
         }
-        // The prompt's remaining words a little further on ("… kites with 3D, soft shadows"; "… in this
-        // style: soft pastel colours"): the span runs on through the few words between.
+        int start = bestEnd - best + 1;
         int end = bestEnd;
-        int rest = bestTargetEnd + 1;
+        int targetStart = bestTargetEnd - best + 1;
+        int targetEnd = bestTargetEnd;
+        int matched = best;
+        // Right, in order.
+        while (true) {
+            int[] next = step(have, want, end + 1, targetEnd + 1, 1);
+            if (next == null) {
+                break;
+            }
+            end = next[0];
+            targetEnd = next[1];
+            matched++;
+        }
+        // Left, in order.
+        while (true) {
+            int[] next = step(have, want, start - 1, targetStart - 1, -1);
+            if (next == null) {
+                break;
+            }
+            start = next[0];
+            targetStart = next[1];
+            matched++;
+        }
+        if (matched * 2 < m) {
+            return null;
+        }
+        int rest = targetEnd + 1;
         if (m - rest >= 2) {
-            for (int p = bestEnd + 2; p <= Math.min(n - 2, bestEnd + 5); p++) {
+            for (int p = end + 2; p <= Math.min(n - 2, end + 5); p++) {
                 int k = 0;
-                while (p + k < n && rest + k < m && tokens.get(wordAt.get(p + k)).lower().equals(want.get(rest + k))) {
+                while (p + k < n && rest + k < m && same(have.get(p + k), want.get(rest + k))) {
                     k++;
                 }
                 if (k >= 2) {
@@ -248,7 +281,34 @@ final class TrainingExamples {
                 }
             }
         }
-        return new int[] {wordAt.get(bestEnd - best + 1), wordAt.get(end)};
+        return new int[] {wordAt.get(start), wordAt.get(end)};
+    }
+
+    /** The next matching pair from request word {@code i} and target word {@code j} in direction {@code d}, or null. */
+    private static int[] step(List<String> have, List<String> want, int i, int j, int d) {
+        for (int skipHave = 0; skipHave <= 1; skipHave++) {
+            int hi = i + d * skipHave;
+            if (hi < 0 || hi >= have.size()) {
+                break;
+            }
+            for (int skipWant = 0; skipWant <= 2; skipWant++) {
+                int wj = j + d * skipWant;
+                if (wj < 0 || wj >= want.size()) {
+                    break;
+                }
+                if (same(have.get(hi), want.get(wj))) {
+                    return new int[] {hi, wj};
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean same(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        return a.length() >= 4 && b.length() >= 4 && a.regionMatches(0, b, 0, 3);
     }
 
     static String describe(Example e) {

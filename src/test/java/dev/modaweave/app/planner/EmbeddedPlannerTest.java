@@ -172,6 +172,17 @@ class EmbeddedPlannerTest {
     }
 
     @Test
+    void a_prompt_given_as_a_clause_is_aligned_to_the_noun_phrase_the_request_makes_of_it() {
+        String request = "Can you paint a man in a white shirt riding an elephant and some buildings, then turn it into a cartoon?";
+        List<Tokens.Token> tokens = Tokens.tokenize(request);
+
+        int[] span = TrainingExamples.align(tokens, "A man in a white shirt is riding an elephant and some buildings");
+
+        assertThat(request.substring(tokens.get(span[0]).start(), tokens.get(span[1]).end()))
+                .isEqualTo("a man in a white shirt riding an elephant and some buildings");
+    }
+
+    @Test
     void a_prompt_whose_style_words_follow_a_few_words_later_is_aligned_through_them() {
         String request = "Can I get an isometric render of a pickup truck with 3D, soft shadows, miniature look?";
         List<Tokens.Token> tokens = Tokens.tokenize(request);
