@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 dev.modaweave.app.bench.BenchAgentCommand.class,
                 dev.modaweave.app.bench.BenchDispatchCommand.class,
                 dev.modaweave.app.bench.BenchFailoverCommand.class,
+                dev.modaweave.app.bench.BenchDiffusionCommand.class,
                 dev.modaweave.app.dataset.DatasetBenchCommand.class
         })
 final class BenchCommand implements Runnable {

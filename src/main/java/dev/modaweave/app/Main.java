@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 GenerateCommand.class,
                 dev.modaweave.app.planner.PlanCommand.class,
                 dev.modaweave.app.planner.PlannerCommand.class,
+                dev.modaweave.app.projector.ProjectorCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -4,12 +4,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Runs the command line in-process with captured output. */
-final class CliRunner {
+public final class CliRunner {
 
-    record Result(int exitCode, String out, String err) {
+    /** Exit code and what the command printed. */
+    public record Result(int exitCode, String out, String err) {
     }
 
-    static Result run(String... args) {
+    public static Result run(String... args) {
         var cli = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -37,7 +37,46 @@ class RunCommandTest {
         assertThat(events.get(events.size() - 1).get("type").asText()).isEqualTo("turn_done");
     }
 
-    private static String sse(String... deltas) {
+    static final String ALPHA_BETA_GAMMA = "Alpha <meta>{\"id\":\"img1\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"a red fox in snow\"}}</meta>"
+            + " Beta <meta>{\"id\":\"snd1\",\"task\":\"text-to-audio\",\"args\":{\"prompt\":\"wind in pines\"}}</meta> Gamma";
+
+    @Test
+    void run_prints_each_artifact_at_its_place_and_writes_answer_md_and_html_in_that_order() throws Exception {
+        Path out = dir.resolve("out");
+        var result = CliRunner.run("run", ALPHA_BETA_GAMMA, "--out", out.toString(), "--store", dir.resolve("store").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.out()).containsSubsequence("Alpha", "[image] " + out, "Beta", "[audio] " + out, "Gamma");
+        String markdown = Files.readString(out.resolve("answer.md"));
+        var image = java.util.regex.Pattern.compile("!\\[a red fox in snow]\\((art_[a-z0-9]+\\.png)\\)").matcher(markdown);
+        var audio = java.util.regex.Pattern.compile("\\[audio: wind in pines]\\((art_[a-z0-9]+\\.wav)\\)").matcher(markdown);
+        assertThat(image.find()).as(markdown).isTrue();
+        assertThat(audio.find()).as(markdown).isTrue();
+        assertThat(markdown.indexOf("Alpha")).isLessThan(image.start());
+        assertThat(image.end()).isLessThan(markdown.indexOf("Beta"));
+        assertThat(markdown.indexOf("Beta")).isLessThan(audio.start());
+        assertThat(audio.end()).isLessThan(markdown.indexOf("Gamma"));
+        assertThat(out.resolve(image.group(1))).exists();
+        assertThat(out.resolve(audio.group(1))).exists();
+
+        String html = Files.readString(out.resolve("answer.html"));
+        assertThat(html).containsSubsequence("<p>Alpha</p>", "<img src=\"" + image.group(1) + "\"", "<p>Beta</p>",
+                "<audio controls preload=\"metadata\" src=\"" + audio.group(1) + "\"", "<p>Gamma</p>");
+        assertThat(html).doesNotContain("http:").doesNotContain("https:").doesNotContain("<script");
+    }
+
+    @Test
+    void with_json_every_call_event_carries_its_offset_in_the_text() {
+        var result = CliRunner.run("run", ALPHA_BETA_GAMMA, "--out", dir.resolve("o").toString(), "--store", dir.resolve("s").toString(), "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        List<JsonNode> events = result.out().lines().map(Json::parse).toList();
+        assertThat(events.stream().filter(e -> e.get("type").asText().equals("artifact")).map(e -> e.get("callId").asText() + "@" + e.get("at").asInt()))
+                .containsExactlyInAnyOrder("img1@" + "Alpha ".length(), "snd1@" + "Alpha  Beta ".length());
+        assertThat(dir.resolve("o").resolve("answer.md")).exists();
+    }
+
+    static String sse(String... deltas) {
         StringBuilder sb = new StringBuilder();
         for (String d : deltas) {
             var chunk = Json.object().put("id", "c1").put("object", "chat.completion.chunk").put("created", 1).put("model", "m");

@@ -44,12 +44,11 @@ public final class Agent {
     private final Vertx vertx;
     private final Context context;
     private final StreamingChatModel model;
-    private final ToolCatalog catalog;
+    private final RoutingCatalog catalog;
     private final ArtifactStore store;
     private final Prompts prompts;
     private final AgentOptions options;
     private final InputProjector projector;
-    private final MetaResponseValidator validator;
     private final String eventsAddress = "modaweave.agent.events." + UUID.randomUUID();
     private final Map<String, Session> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, TurnRun> running = new HashMap<>();
@@ -58,13 +57,12 @@ public final class Agent {
     private Agent(Builder b) {
         this.vertx = Objects.requireNonNull(b.vertx, "vertx");
         this.model = Objects.requireNonNull(b.model, "model");
-        this.catalog = Objects.requireNonNull(b.catalog, "catalog");
+        this.catalog = RoutingCatalog.of(Objects.requireNonNull(b.catalog, "catalog"), b.previews);
         this.store = Objects.requireNonNull(b.store, "store");
         this.prompts = b.prompts == null ? Prompts.defaults() : b.prompts;
         this.options = b.options == null ? AgentOptions.defaults() : b.options;
         this.projector = b.projector != null ? b.projector
                 : options.multimodal() ? InputProjector.nativeContent(vertx, store) : InputProjector.captions(vertx, store);
-        this.validator = new MetaResponseValidator(catalog, options.limits());
         Context current = Vertx.currentContext();
         this.context = current != null && current.owner() == vertx ? current : vertx.getOrCreateContext();
     }
@@ -146,9 +144,7 @@ public final class Agent {
         Promise<Agent> result = Promise.promise();
         context.runOnContext(v -> {
             consumer = vertx.eventBus().consumer(eventsAddress, message -> {
-                String turn = message.body().getString("turnId", "");
-                int dash = turn.indexOf('-');
-                TurnRun run = dash < 0 ? null : running.get(turn.substring(0, dash));
+                TurnRun run = running.get(message.body().getString("turnId", ""));
                 if (run != null) {
                     run.onDispatcherEvent(message.body());
                 }
@@ -215,13 +211,17 @@ public final class Agent {
         }, false);
     }
 
-    /** Native function-calling specs: one function per task, with the first tool's arguments. */
+    /**
+     * Native function-calling specs: one function per tool the model may use now (previews as the switch says),
+     * named after the tool, with the tool's own arguments and description. A call of such a function names its
+     * tool, so it goes to that tool.
+     */
     List<ToolSpecification> toolSpecifications() {
-        Map<String, ToolDescriptor> byTask = new LinkedHashMap<>();
-        catalog.all().forEach(d -> byTask.putIfAbsent(d.task(), d));
         List<ToolSpecification> specs = new ArrayList<>();
-        for (ToolDescriptor d : byTask.values()) {
-            specs.add(ToolSpecification.builder().name(d.task()).description(d.description())
+        for (ToolDescriptor d : catalog.all()) {
+            specs.add(ToolSpecification.builder().name(d.name())
+                    .description("Task " + d.task() + (d.preview() ? " (preview: labelled stand-in media)" : "") + ". "
+                            + d.description().strip())
                     .parameters(NativeSchemas.toJsonObjectSchema(d.argumentsSchema())).build());
         }
         return specs;
@@ -246,7 +246,7 @@ public final class Agent {
         return model;
     }
 
-    ToolCatalog catalog() {
+    RoutingCatalog catalog() {
         return catalog;
     }
 
@@ -266,10 +266,6 @@ public final class Agent {
         return projector;
     }
 
-    MetaResponseValidator validator() {
-        return validator;
-    }
-
     String eventsAddress() {
         return eventsAddress;
     }
@@ -283,6 +279,7 @@ public final class Agent {
         private Prompts prompts;
         private AgentOptions options;
         private InputProjector projector;
+        private RoutingCatalog.Previews previews = RoutingCatalog.Previews.AUTO;
 
         public Builder vertx(Vertx vertx) { this.vertx = vertx; return this; }
         public Builder model(StreamingChatModel model) { this.model = model; return this; }
@@ -293,6 +290,8 @@ public final class Agent {
         public Builder options(AgentOptions options) { this.options = options; return this; }
         /** Defaults to native content for multimodal models and captions otherwise. */
         public Builder projector(InputProjector projector) { this.projector = projector; return this; }
+        /** When preview tools are shown and accepted (default {@code auto}); use the dispatcher's setting. */
+        public Builder previews(RoutingCatalog.Previews previews) { this.previews = Objects.requireNonNull(previews, "previews"); return this; }
 
         public Agent build() {
             return new Agent(this);

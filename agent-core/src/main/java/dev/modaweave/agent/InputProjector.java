@@ -7,8 +7,8 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Turns the user's media into what the LLM can take in. {@link #nativeContent} hands images (and
- * audio) to a multimodal model as message content; {@link #captions} asks a registered
+ * Turns the user's media into what the LLM can take in. {@link #nativeContent} hands images (video
+ * keyframes, and audio) to a multimodal model as message content; {@link #captions} asks a registered
  * {@code image-to-text} / {@code audio-to-text} tool for a caption and inserts
  * {@code [image art_…: caption]} text, so a text-only model can take media. Which one is used is
  * chosen per model in the configuration.
@@ -23,9 +23,19 @@ public interface InputProjector {
      */
     Future<List<Content>> project(List<Artifact> media);
 
-    /** Passes images and audio through as LangChain4j content; other media as a text note. */
+    /** Passes images, audio and videos (as four keyframes) through as LangChain4j content. */
     static InputProjector nativeContent(io.vertx.core.Vertx vertx, dev.modaweave.tools.ArtifactStore store) {
         return new dev.modaweave.agent.internal.NativeProjector(vertx, store);
+    }
+
+    /**
+     * Passes images and a video's {@code videoFrames} keyframes through as content, audio too when
+     * {@code audioInput}; what the model cannot take (audio without audio input, a video whose frames
+     * cannot be read) is captioned by a tool as with {@link #captions}.
+     */
+    static InputProjector nativeContent(io.vertx.core.Vertx vertx, dev.modaweave.tools.ArtifactStore store, int videoFrames,
+                                        boolean audioInput) {
+        return new dev.modaweave.agent.internal.NativeProjector(vertx, store, videoFrames, audioInput);
     }
 
     /** Captions each medium with a tool over the event bus (through the dispatcher). */

@@ -11,8 +11,9 @@ import java.util.Set;
  * meta-response the moment its closing delimiter arrives, not at the end of the stream.
  *
  * <p>It recognises the canonical {@code <meta>{…}</meta>} block, ModaVerse's line
- * {@code Modality: [IMAGE] Prompt: …} (at the start of a line, ended by the line break or the end of
- * the stream) and the paper's {@code {Model: "T-to-I", Input: "…"}}.
+ * {@code Modality: [IMAGE] Prompt: …} (at the start of a line, or after prose and a space on the same
+ * line when {@code Modality:} is followed by {@code [}; ended by the line break or the end of the
+ * stream; after prose, a line that is no valid call stays text) and the paper's {@code {Model: "T-to-I", Input: "…"}}.
  *
  * <p>Guarantees:
  * <ul>
@@ -49,6 +50,11 @@ public final class MetaResponseParser {
     private final StringBuilder block = new StringBuilder(256);
     private Mode mode = Mode.TEXT;
     private boolean atLineStart = true;
+    /** The ModaVerse line being read started after prose on its line: if it is no call, it is text. */
+    private boolean midLine;
+    private boolean bracketSeen;
+    /** The last character fed before the current chunk (a space lets a ModaVerse line start mid-line). */
+    private char lastChar = '\n';
     private int modelMatched;
     private boolean braceQuote;
     private int depth;
@@ -101,6 +107,7 @@ public final class MetaResponseParser {
             throw new IllegalStateException("the parser was finished; use a new parser for a new stream");
         }
         if (mode == Mode.TEXT && !atLineStart && pendingHighSurrogate == 0 && isPlainText(chunk)) {
+            lastChar = chunk.charAt(chunk.length() - 1);
             listener.onText(chunk, 0, chunk.length());
             return;
         }
@@ -184,6 +191,19 @@ public final class MetaResponseParser {
                     if (c == '\n') {
                         atLineStart = true;
                         i++;
+                    } else if (c == 'M') {
+                        // "Sure! Modality: [IMAGE] Prompt: …": a ModaVerse line may follow prose on the same line
+                        char before = i > 0 ? in.charAt(i - 1) : lastChar;
+                        if (options.modaVerse() && before == ' ') {
+                            emitText(listener, in, textStart, i);
+                            held.setLength(0);
+                            held.append(c);
+                            mode = Mode.LINE_START;
+                            midLine = true;
+                            textStart = ++i;
+                        } else {
+                            i++;
+                        }
                     } else if (c == '<' && options.canonical() || c == '{' && options.modaVerse()) {
                         emitText(listener, in, textStart, i);
                         held.setLength(0);
@@ -251,6 +271,23 @@ public final class MetaResponseParser {
                     textStart = i;
                 }
                 case MODAVERSE -> {
+                    if (midLine && !bracketSeen) {
+                        // after prose, only "Modality: [" starts a call; anything else was prose all along
+                        char c = in.charAt(i);
+                        if (c == ' ' || c == '\t') {
+                            block.append(c);
+                            textStart = ++i;
+                            continue;
+                        }
+                        if (c != '[') {
+                            String prose = block.toString();
+                            resetBlock();
+                            listener.onText(prose, 0, prose.length());
+                            textStart = i;
+                            continue;
+                        }
+                        bracketSeen = true;
+                    }
                     int start = i;
                     while (i < n && in.charAt(i) != '\n') {
                         i++;
@@ -264,6 +301,9 @@ public final class MetaResponseParser {
                     textStart = i;
                 }
             }
+        }
+        if (n > 0) {
+            lastChar = in.charAt(n - 1);
         }
         if (mode == Mode.TEXT && textStart < n) {
             int end = n;
@@ -281,12 +321,15 @@ public final class MetaResponseParser {
         return n > 0 && nextSpecial(chunk, 0, n) == n && !Character.isHighSurrogate(chunk.charAt(n - 1));
     }
 
-    /** The index of the first character from {@code from} that may start a block or a line ({@code < { \n}), or {@code n}. */
+    /**
+     * The index of the first character from {@code from} that may start a block or a line ({@code < { \n}, or
+     * {@code M} of a ModaVerse line after prose), or {@code n}.
+     */
     private static int nextSpecial(CharSequence in, int from, int n) {
         if (in instanceof String s) {
             for (int i = from; i < n; i++) {
                 char c = s.charAt(i);
-                if (c == '<' || c == '{' || c == '\n') {
+                if (c == '<' || c == '{' || c == '\n' || c == 'M') {
                     return i;
                 }
             }
@@ -294,7 +337,7 @@ public final class MetaResponseParser {
         }
         for (int i = from; i < n; i++) {
             char c = in.charAt(i);
-            if (c == '<' || c == '{' || c == '\n') {
+            if (c == '<' || c == '{' || c == '\n' || c == 'M') {
                 return i;
             }
         }
@@ -440,8 +483,15 @@ public final class MetaResponseParser {
 
     private void completeModaVerse(ParseListener listener) {
         String line = block.toString();
+        boolean afterProse = midLine;
         resetBlock();
-        emitBlock(listener, Dialects.readModaVerseLine(line, nextDefaultId()));
+        ParseEvent event = Dialects.readModaVerseLine(line, nextDefaultId());
+        if (afterProse && event instanceof ParseEvent.Malformed) {
+            // prose that merely mentions a modality is prose
+            listener.onText(line, 0, line.length());
+            return;
+        }
+        emitBlock(listener, event);
     }
 
     private void overflow(ParseListener listener, String reason) {
@@ -457,6 +507,8 @@ public final class MetaResponseParser {
         }
         mode = Mode.TEXT;
         atLineStart = false;
+        midLine = false;
+        bracketSeen = false;
         inString = false;
         escape = false;
         nested = false;
@@ -480,6 +532,7 @@ public final class MetaResponseParser {
     private void mismatch(ParseListener listener) {
         emitHeldAsText(listener);
         mode = Mode.TEXT;
+        midLine = false;
     }
 
     private void emitHeldAsText(ParseListener listener) {

@@ -188,21 +188,29 @@ public final class MetaResponseValidator {
                 substituted.put(top, PLACEHOLDER_ARTIFACT);
             }
         });
-        List<ArgumentsSchema.Violation> firstViolations = null;
+        Map<ToolDescriptor, List<ArgumentsSchema.Violation>> rejections = new LinkedHashMap<>();
         for (ToolDescriptor tool : candidates) {
             List<ArgumentsSchema.Violation> violations = schema(tool).validate(substituted);
             if (violations.isEmpty()) {
                 return errors;
             }
-            if (firstViolations == null) {
-                firstViolations = violations;
+            rejections.put(tool, violations);
+        }
+        rejections.forEach((tool, violations) -> {
+            for (ArgumentsSchema.Violation v : violations) {
+                errors.add(new ValidationError(call.id(), ValidationError.Code.SCHEMA, v.pointer(),
+                        v.message() + " (schema of " + tool.name() + ")"));
             }
-        }
-        for (ArgumentsSchema.Violation v : firstViolations) {
-            errors.add(new ValidationError(call.id(), ValidationError.Code.SCHEMA, v.pointer(),
-                    v.message() + " (schema of " + candidates.get(0).name() + ")"));
-        }
+        });
         return errors;
+    }
+
+    /**
+     * The violations of {@code args} (references already replaced by artifact ids) against the schema of
+     * {@code tool}; empty when the tool accepts them.
+     */
+    public List<ArgumentsSchema.Violation> violations(ToolDescriptor tool, ObjectNode args) {
+        return schema(tool).validate(args);
     }
 
     private List<ToolDescriptor> candidates(MetaResponse call, List<ValidationError> errors) {

@@ -33,7 +33,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.Objects;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +43,10 @@ import java.util.function.Consumer;
 
 /**
  * One turn of the agent, confined to the agent's Vert.x context: streams the LLM through the
- * parser, validates and dispatches each call the moment it is complete, feeds results back for the
- * LLM to continue, runs the repair round, and reports every event in order.
+ * parser, streams each call into the turn's one dispatcher turn the moment it is complete (the
+ * dispatcher validates, routes and schedules it), feeds results back for the LLM to continue, runs
+ * the repair round, and reports every event in order, each call event with its place ({@code at}) in
+ * the visible text.
  */
 final class TurnRun {
 
@@ -55,19 +59,22 @@ final class TurnRun {
     private final Promise<JsonObject> done = Promise.promise();
     private final List<ChatMessage> messages = new ArrayList<>();
     private final List<ChatMessage> turnMessages = new ArrayList<>();
-    private final MetaResponseValidator.Turn validation;
     private final Map<String, Call> calls = new LinkedHashMap<>();
-    private final Map<String, String> jobToCall = new LinkedHashMap<>();
     private final StringBuilder visibleText = new StringBuilder();
     private final List<String> artifactIds = new ArrayList<>();
     private final List<JsonObject> awaitingRepair = new ArrayList<>();
 
+    private static final String ROUND_SEPARATOR = "\n\n";
+
     private int round;
+    private int callCount;
     private int repairsLeft;
     private Round current;
     private boolean finished;
     private String cancelled;
     private long timeoutTimer = -1;
+    private boolean dispatcherTurnOpened;
+    private RoundContext.Kind nextKind = RoundContext.Kind.ANSWER;
 
     TurnRun(Agent agent, Context context, Session session, String turnId, UserInput input, Consumer<JsonObject> sink) {
         this.agent = agent;
@@ -76,7 +83,6 @@ final class TurnRun {
         this.turnId = turnId;
         this.input = input;
         this.sink = sink;
-        this.validation = agent.validator().startTurn(session.knownArtifacts());
         this.repairsLeft = agent.options().repairRounds();
     }
 
@@ -151,17 +157,23 @@ final class TurnRun {
             return;
         }
         round++;
-        Round r = new Round();
+        Round r = new Round(nextKind);
         current = r;
         ChatRequest.Builder request = ChatRequest.builder().messages(List.copyOf(messages));
         if (agent.options().nativeToolCalls()) {
             request.toolSpecifications(agent.toolSpecifications());
         }
-        try {
-            agent.model().chat(request.build(), new Handler(r));
-        } catch (RuntimeException e) {
-            r.streamFailed(e);
-        }
+        ChatRequest built = request.build();
+        RoundContext roundContext = new RoundContext(r.kind, round, List.copyOf(session.artifacts().values()));
+        // a model may block while it computes (the embedded planner does): never on the agent's event loop
+        agent.vertx().executeBlocking(() -> {
+            if (agent.model() instanceof RoundAwareChatModel aware) {
+                aware.chat(built, roundContext, new Handler(r));
+            } else {
+                agent.model().chat(built, new Handler(r));
+            }
+            return null;
+        }, false).onFailure(r::streamFailed);
     }
 
     /** LangChain4j calls these on its own threads; each hops onto the agent's context, in order. */
@@ -203,17 +215,24 @@ final class TurnRun {
 
     /** One LLM segment and the calls it made. */
     private final class Round implements ParseListener {
+        final RoundContext.Kind kind;
         final MetaResponseParser parser = new MetaResponseParser();
         final StringBuilder text = new StringBuilder();
+        final StringBuilder withheld = new StringBuilder();
         final List<Call> roundCalls = new ArrayList<>();
         final List<ToolExecutionRequest> nativeRequests = new ArrayList<>();
-        final Set<String> nativeSeen = new HashSet<>();
         final List<String> problems = new ArrayList<>();
         final List<JsonObject> rejected = new ArrayList<>();
-        final Map<String, String> nativeResults = new LinkedHashMap<>();
+        final Map<ToolExecutionRequest, String> nativeResults = new IdentityHashMap<>();
         StreamingHandle handle;
+        boolean separated;
         boolean segmentEnded;
+        boolean ending;
         Throwable failure;
+
+        Round(RoundContext.Kind kind) {
+            this.kind = kind;
+        }
 
         void onText(String delta, StreamingHandle streamingHandle) {
             if (streamingHandle != null) {
@@ -229,8 +248,32 @@ final class TurnRun {
         @Override
         public void onText(CharSequence source, int start, int end) {
             String piece = source.subSequence(start, end).toString();
+            if (kind == RoundContext.Kind.REPAIR) {
+                // a repair round is asked for corrected calls only; what prose it repeats was shown already
+                withheld.append(piece);
+                return;
+            }
+            showText(piece);
+        }
+
+        void showText(String piece) {
+            if (!separated && round > 1 && !visibleText.isEmpty()) {
+                separated = true;
+                visibleText.append(ROUND_SEPARATOR);
+                emit(event(AgentEvents.TEXT).put("text", ROUND_SEPARATOR));
+            }
+            separated = true;
             visibleText.append(piece);
             emit(event(AgentEvents.TEXT).put("text", piece));
+        }
+
+        /** Shows the prose of a repair round only when it says something the user has not seen. */
+        void releaseWithheld() {
+            String prose = withheld.toString().strip();
+            withheld.setLength(0);
+            if (!prose.isEmpty() && !normalised(visibleText.toString()).contains(normalised(prose))) {
+                showText(prose);
+            }
         }
 
         @Override
@@ -241,66 +284,64 @@ final class TurnRun {
         @Override
         public void onMalformed(ParseEvent.Malformed malformed) {
             problems.add("a meta-response could not be read (" + malformed.reason() + "): " + abbreviate(malformed.raw()));
-            rejected.add(new JsonObject().put("raw", malformed.raw()).put("reason", malformed.reason()));
+            rejected.add(new JsonObject().put("at", visibleText.length()).put("raw", malformed.raw()).put("reason", malformed.reason()));
         }
 
         void onToolCall(ToolExecutionRequest request) {
-            if (segmentEnded || finished || request.id() != null && !nativeSeen.add(request.id())) {
+            if (segmentEnded || finished) {
                 return;
             }
             nativeRequests.add(request);
-            ParseEvent event = Dialects.fromToolExecutionRequest(request, agent.catalog(), "call" + (calls.size() + 1));
+            ParseEvent event = Dialects.fromToolExecutionRequest(request, agent.catalog(), "call" + (callCount + 1));
             if (event instanceof ParseEvent.Meta meta) {
                 accept(normaliseNativeRefs(meta.call()), meta.raw(), request);
             } else {
                 ParseEvent.Malformed m = (ParseEvent.Malformed) event;
-                problems.add("tool call " + request.name() + " could not be read: " + m.reason());
-                rejected.add(new JsonObject().put("raw", m.raw()).put("reason", m.reason()));
+                String problem = "tool call " + request.name() + " could not be read: " + m.reason();
+                problems.add(problem);
+                nativeResults.put(request, problem);
+                rejected.add(new JsonObject().put("at", visibleText.length()).put("raw", m.raw()).put("reason", m.reason()));
             }
         }
 
         void accept(MetaResponse call, String raw, ToolExecutionRequest nativeRequest) {
-            List<ValidationError> errors = validation.accept(call);
-            if (!errors.isEmpty()) {
-                StringBuilder sb = new StringBuilder("call '" + call.id() + "' is invalid:");
-                JsonArray list = new JsonArray();
-                for (ValidationError e : errors) {
-                    sb.append(' ').append(e.pointer().isEmpty() ? "" : e.pointer() + ": ").append(e.message()).append(';');
-                    list.add(new JsonObject().put("code", e.code().wireName()).put("pointer", e.pointer()).put("message", e.message()));
-                }
-                problems.add(sb.substring(0, sb.length() - 1));
-                rejected.add(new JsonObject().put("callId", call.id()).put("raw", raw).put("errors", list));
+            callCount++;
+            Call earlier = calls.get(call.id());
+            if (earlier != null && earlier.round != this && sameCall(earlier.call, call)) {
+                // the model repeated a call that already runs (a repair or continuation round): it runs once
                 if (nativeRequest != null) {
-                    nativeResults.put(nativeRequest.id() == null ? call.id() : nativeRequest.id(), sb.toString());
+                    nativeResults.put(nativeRequest, "already requested as " + call.id() + "; it runs once");
                 }
                 return;
             }
-            Call c = new Call(call, this, nativeRequest);
-            calls.put(call.id(), c);
+            int repaired = awaitingRepairAt(call.id());
+            int at = repaired >= 0 ? repaired : visibleText.length();
+            Call c = new Call(call, this, nativeRequest, at, raw);
+            if (earlier == null) {
+                calls.put(call.id(), c);
+            }
             roundCalls.add(c);
-            for (String ref : call.references()) {
-                Call dep = calls.get(ref);
-                if (dep != null && dep.artifactId == null) {
-                    c.waitingOn.add(ref);
-                    dep.dependents.add(c);
-                }
-            }
-            if (c.waitingOn.isEmpty()) {
-                dispatch(c);
-            } else {
-                emit(event(AgentEvents.CALL_ACCEPTED).put("callId", call.id()).put("task", call.task()).put("tool", call.tool())
-                        .put("args", new JsonObject(Json.write(call.args()))).put("waitingFor", new JsonArray(List.copyOf(c.waitingOn))));
-            }
+            dispatch(c);
         }
 
+        /**
+         * Ollama reports each tool call as it completes and again in the final message, without ids: a request
+         * of the final message that matches one already received (by id, or by name and arguments) is that one.
+         */
         void onComplete(ChatResponse response) {
             if (segmentEnded || finished) {
                 return;
             }
             AiMessage ai = response == null ? null : response.aiMessage();
             if (ai != null && ai.hasToolExecutionRequests()) {
+                List<ToolExecutionRequest> unmatched = new ArrayList<>(nativeRequests);
                 for (ToolExecutionRequest request : ai.toolExecutionRequests()) {
-                    onToolCall(request);
+                    ToolExecutionRequest same = unmatched.stream().filter(r -> sameRequest(r, request)).findFirst().orElse(null);
+                    if (same != null) {
+                        unmatched.remove(same);
+                    } else {
+                        onToolCall(request);
+                    }
                 }
             }
             parser.finish(this);
@@ -320,7 +361,7 @@ final class TurnRun {
 
         boolean callsDone() {
             for (Call c : roundCalls) {
-                if (!c.isDone()) {
+                if (!c.isSettled()) {
                     return false;
                 }
             }
@@ -328,50 +369,93 @@ final class TurnRun {
         }
     }
 
+    private static boolean sameCall(MetaResponse a, MetaResponse b) {
+        return Objects.equals(a.task(), b.task()) && Objects.equals(a.tool(), b.tool()) && a.args().equals(b.args());
+    }
+
+    private static boolean sameRequest(ToolExecutionRequest a, ToolExecutionRequest b) {
+        if (a.id() != null && b.id() != null) {
+            return a.id().equals(b.id());
+        }
+        return Objects.equals(a.name(), b.name()) && Objects.equals(normalisedArguments(a), normalisedArguments(b));
+    }
+
+    private static Object normalisedArguments(ToolExecutionRequest r) {
+        String args = r.arguments() == null || r.arguments().isBlank() ? "{}" : r.arguments();
+        try {
+            return Json.parse(args);
+        } catch (IllegalArgumentException e) {
+            return args;
+        }
+    }
+
+    private static String normalised(String text) {
+        return text.replaceAll("\\s+", " ").strip();
+    }
+
+    /** The offset of a rejected call awaiting repair with this id, or -1: its fix stands where it stood. */
+    private int awaitingRepairAt(String callId) {
+        for (JsonObject r : awaitingRepair) {
+            if (callId.equals(r.getString("callId"))) {
+                return r.getInteger("at", -1);
+            }
+        }
+        return -1;
+    }
+
     // ---- calls -------------------------------------------------------------------------------------
 
+    /** A call this turn sent to the dispatcher, as the agent tracks it for events and results. */
     private static final class Call {
         final MetaResponse call;
         final Round round;
         final ToolExecutionRequest nativeRequest;
-        final Set<String> waitingOn = new HashSet<>();
-        final List<Call> dependents = new ArrayList<>();
-        final List<JsonObject> pending = new ArrayList<>();
+        final int at;
+        String raw;
         String jobId;
+        String tool;
         String artifactId;
         JsonObject artifact;
         JsonObject error;
+        boolean rejected;
 
-        Call(MetaResponse call, Round round, ToolExecutionRequest nativeRequest) {
+        Call(MetaResponse call, Round round, ToolExecutionRequest nativeRequest, int at, String raw) {
             this.call = call;
             this.round = round;
             this.nativeRequest = nativeRequest;
+            this.at = at;
+            this.raw = raw;
         }
 
-        boolean isDone() {
-            return artifactId != null || error != null;
+        boolean isSettled() {
+            return artifactId != null || error != null || rejected;
         }
     }
 
+    /**
+     * Streams one call into the turn's dispatcher turn. The dispatcher validates it, routes it, resolves its
+     * references and reports it on the agent's events address; a rejection comes back in the reply.
+     */
     private void dispatch(Call c) {
-        ObjectNode args = c.call.args().deepCopy();
-        substituteRefs(args);
-        JsonObject wire = new JsonObject().put("id", c.call.id()).put("args", new JsonObject(Json.write(args)));
+        JsonObject wire = new JsonObject().put("id", c.call.id()).put("args", new JsonObject(Json.write(c.call.args())));
         if (c.call.task() != null) {
             wire.put("task", c.call.task());
         }
         if (c.call.tool() != null) {
             wire.put("tool", c.call.tool());
         }
-        JsonArray known = new JsonArray();
-        session.knownArtifacts().keySet().forEach(known::add);
-        calls.values().stream().filter(x -> x.artifactId != null).forEach(x -> known.add(x.artifactId));
-        JsonObject request = new JsonObject().put("action", "dispatch").put("requestId", turnId + ":" + c.call.id())
-                .put("turnId", turnId + "-" + c.call.id()).put("events", agent.eventsAddress())
-                .put("calls", new JsonArray().add(wire)).put("knownArtifacts", known);
+        JsonObject request = new JsonObject().put("action", DispatchProtocol.DISPATCH).put("requestId", turnId + ":" + c.call.id())
+                .put("turnId", turnId).put("events", agent.eventsAddress()).put("open", true)
+                .put("calls", new JsonArray().add(wire));
+        if (!dispatcherTurnOpened) {
+            dispatcherTurnOpened = true;
+            JsonObject known = new JsonObject();
+            session.knownArtifacts().forEach((id, modality) -> known.put(id, modality == null ? null : modality.wireName()));
+            request.put("knownArtifacts", known);
+        }
         agent.vertx().eventBus().<JsonObject>request(EventBusAddresses.DISPATCH, request,
                 new DeliveryOptions().setSendTimeout(30_000)).onComplete(ar -> {
-                    if (c.isDone()) {
+                    if (c.isSettled()) {
                         return;
                     }
                     if (ar.failed()) {
@@ -382,42 +466,30 @@ final class TurnRun {
                     }
                     JsonObject reply = ar.result().body();
                     if (!reply.getBoolean("accepted", false)) {
-                        JsonArray errors = reply.getJsonArray("errors", new JsonArray());
-                        String message = errors.isEmpty() ? "the dispatcher refused the call" : errors.getJsonObject(0).getString("message");
-                        callFailed(c, new JsonObject().put("code", "rejected").put("message", message).put("retriable", false));
-                        return;
+                        rejected(c, reply.getJsonArray("errors", new JsonArray()));
                     }
-                    JsonObject accepted = reply.getJsonArray("calls", new JsonArray()).getJsonObject(0);
-                    c.jobId = accepted == null ? null : accepted.getString("jobId");
-                    if (c.jobId != null) {
-                        jobToCall.put(c.jobId, c.call.id());
-                    }
-                    emit(event(AgentEvents.CALL_ACCEPTED).put("callId", c.call.id()).put("jobId", c.jobId)
-                            .put("task", c.call.task()).put("tool", c.call.tool()).put("args", wire.getJsonObject("args")));
-                    List<JsonObject> early = List.copyOf(c.pending);
-                    c.pending.clear();
-                    early.forEach(TurnRun.this::onDispatcherEvent);
                 });
     }
 
-    /** Replaces {@code {"$ref": callId}} of completed calls by the artifact id; artifact ids stay. */
-    private void substituteRefs(JsonNode node) {
-        if (node instanceof ObjectNode obj) {
-            List<String> names = new ArrayList<>();
-            obj.fieldNames().forEachRemaining(names::add);
-            for (String name : names) {
-                JsonNode value = obj.get(name);
-                if (MetaResponse.isReference(value)) {
-                    String ref = value.get(MetaResponse.REF).asText();
-                    Call dep = calls.get(ref);
-                    obj.put(name, dep != null ? dep.artifactId : ref);
-                } else {
-                    substituteRefs(value);
-                }
-            }
-        } else if (node != null && node.isArray()) {
-            node.forEach(this::substituteRefs);
+    /** The dispatcher refused the call before running it: it goes to the repair round, or is rejected for good. */
+    private void rejected(Call c, JsonArray errors) {
+        c.rejected = true;
+        calls.remove(c.call.id(), c);
+        StringBuilder sb = new StringBuilder("call '" + c.call.id() + "' is invalid:");
+        JsonArray list = new JsonArray();
+        for (Object o : errors) {
+            JsonObject e = (JsonObject) o;
+            String pointer = e.getString("pointer", "");
+            sb.append(' ').append(pointer.isEmpty() ? "" : pointer + ": ").append(e.getString("message", "")).append(';');
+            list.add(new JsonObject().put("code", e.getString("code")).put("pointer", pointer).put("message", e.getString("message")));
         }
+        String problem = sb.substring(0, sb.length() - 1);
+        c.round.problems.add(problem);
+        c.round.rejected.add(new JsonObject().put("callId", c.call.id()).put("at", c.at).put("raw", c.raw).put("errors", list));
+        if (c.nativeRequest != null) {
+            c.round.nativeResults.put(c.nativeRequest, problem);
+        }
+        checkRoundDone();
     }
 
     /** In native mode an artifact argument may be a bare call id or artifact id: make it a reference. */
@@ -437,24 +509,30 @@ final class TurnRun {
         return changed ? new MetaResponse(call.id(), call.task(), call.tool(), args, call.dialect()) : call;
     }
 
-    /** An event from the dispatcher about one of this turn's jobs. */
+    /** An event from the dispatcher about one of this turn's calls. */
     void onDispatcherEvent(JsonObject event) {
-        String turn = event.getString("turnId", "");
-        String callId = turn.startsWith(turnId + "-") ? turn.substring(turnId.length() + 1) : null;
-        Call c = callId == null ? null : calls.get(callId);
-        if (c == null || c.isDone()) {
-            return;
-        }
-        if (c.jobId == null && !"turn-done".equals(event.getString("type"))) {
-            // the dispatcher's reply has not arrived yet; replay the event after it
-            c.pending.add(event);
+        Call c = calls.get(event.getString("callId", ""));
+        if (c == null || c.isSettled() || finished) {
             return;
         }
         switch (event.getString("type", "")) {
-            case "progress" -> emit(event(AgentEvents.PROGRESS).put("callId", c.call.id()).put("jobId", c.jobId)
+            case DispatchProtocol.ACCEPTED -> {
+                c.jobId = event.getString("jobId");
+                c.tool = event.getString("tool");
+                JsonObject e = callEvent(AgentEvents.CALL_ACCEPTED, c).put("jobId", c.jobId)
+                        .put("tool", c.tool).put("task", event.getString("task"))
+                        .put("args", event.getJsonObject("args", new JsonObject()));
+                JsonArray waiting = event.getJsonArray("waitingFor");
+                if (waiting != null && !waiting.isEmpty()) {
+                    e.put("waitingFor", waiting);
+                }
+                emit(e);
+            }
+            case DispatchProtocol.PROGRESS -> emit(callEvent(AgentEvents.PROGRESS, c).put("jobId", c.jobId)
                     .put("fraction", event.getDouble("fraction", 0.0)).put("message", event.getString("message", "")));
-            case "completed" -> callCompleted(c, event.getString("artifactId"), event.getJsonObject("artifact", new JsonObject()));
-            case "failed", "cancelled" -> callFailed(c, event.getJsonObject("error",
+            case DispatchProtocol.COMPLETED -> callCompleted(c, event.getString("artifactId"),
+                    event.getJsonObject("artifact", new JsonObject()).copy().put("reused", event.getBoolean("reused", false)));
+            case DispatchProtocol.FAILED, DispatchProtocol.CANCELLED -> callFailed(c, event.getJsonObject("error",
                     new JsonObject().put("code", event.getString("type")).put("message", "the call " + event.getString("type"))));
             default -> {
             }
@@ -472,33 +550,24 @@ final class TurnRun {
         String mime = artifact.getString("mimeType", "application/octet-stream");
         Modality modality = Modality.ofMimeType(mime);
         session.addArtifact(new Session.ArtifactNote(artifactId, modality, mime, origin(c.call)));
-        JsonObject e = event(AgentEvents.ARTIFACT).put("callId", c.call.id()).put("id", artifactId).put("mimeType", mime)
-                .put("modality", modality.wireName()).put("tool", artifact.getString("tool"))
-                .put("task", c.call.task()).put("reused", artifact.getBoolean("reused", false));
+        JsonObject e = callEvent(AgentEvents.ARTIFACT, c).put("id", artifactId).put("mimeType", mime)
+                .put("modality", modality.wireName()).put("tool", artifact.getString("tool", c.tool))
+                .put("task", c.call.task() != null ? c.call.task() : artifact.getString("task"))
+                .put("reused", artifact.getBoolean("reused", false));
         Object attributes = artifact.getValue("attributes");
         if (attributes instanceof JsonObject a) {
             e.put("attributes", a);
         }
         emit(e);
-        for (Call d : c.dependents) {
-            d.waitingOn.remove(c.call.id());
-            if (d.waitingOn.isEmpty() && !d.isDone() && !finished) {
-                dispatch(d);
-            }
-        }
         checkRoundDone();
     }
 
     private void callFailed(Call c, JsonObject error) {
-        if (c.isDone()) {
+        if (c.isSettled()) {
             return;
         }
         c.error = error;
-        emit(event(AgentEvents.CALL_FAILED).put("callId", c.call.id()).put("jobId", c.jobId).put("error", error));
-        for (Call d : c.dependents) {
-            callFailed(d, new JsonObject().put("code", "dependency_failed").put("retriable", false)
-                    .put("message", "call '" + d.call.id() + "' needs the result of '" + c.call.id() + "', which failed: " + error.getString("message")));
-        }
+        emit(callEvent(AgentEvents.CALL_FAILED, c).put("jobId", c.jobId).put("error", error));
         checkRoundDone();
     }
 
@@ -512,11 +581,38 @@ final class TurnRun {
         endRound(r);
     }
 
+    /** Ends the round once the images a multimodal model is shown have been read, off the event loop. */
     private void endRound(Round r) {
+        if (r.ending) {
+            return;
+        }
+        r.ending = true;
+        List<Call> pictures = r.roundCalls.stream().filter(c -> agent.options().multimodal() && !c.rejected && c.artifactId != null
+                && Modality.ofMimeType(c.artifact.getString("mimeType", "")) == Modality.IMAGE).toList();
+        if (pictures.isEmpty() || cancelled != null) {
+            roundEnded(r, List.of());
+            return;
+        }
+        agent.vertx().executeBlocking(() -> {
+            List<Content> images = new ArrayList<>();
+            for (Call c : pictures) {
+                images.add(ImageContent.from(Base64.getEncoder().encodeToString(agent.store().read(c.artifactId)),
+                        c.artifact.getString("mimeType")));
+            }
+            return images;
+        }, false).onComplete(read -> {
+            if (!finished) {
+                roundEnded(r, read.succeeded() ? read.result() : List.of());
+            }
+        });
+    }
+
+    private void roundEnded(Round r, List<Content> images) {
         if (cancelled != null) {
             finishFailed("cancelled", cancelled);
             return;
         }
+        r.releaseWithheld();
         String text = r.text.toString();
         if (!text.isBlank() || !r.nativeRequests.isEmpty()) {
             AiMessage ai = r.nativeRequests.isEmpty() ? AiMessage.from(text)
@@ -525,16 +621,14 @@ final class TurnRun {
             turnMessages.add(ai);
         }
         List<String> results = new ArrayList<>();
-        List<Content> images = new ArrayList<>();
         for (Call c : r.roundCalls) {
+            if (c.rejected) {
+                continue;
+            }
             String line = describeResult(c);
             results.add(line);
             if (c.nativeRequest != null) {
-                r.nativeResults.put(c.nativeRequest.id() == null ? c.call.id() : c.nativeRequest.id(), line);
-            }
-            if (agent.options().multimodal() && c.artifactId != null && Modality.ofMimeType(c.artifact.getString("mimeType", "")) == Modality.IMAGE) {
-                images.add(ImageContent.from(Base64.getEncoder().encodeToString(agent.store().read(c.artifactId)),
-                        c.artifact.getString("mimeType")));
+                r.nativeResults.put(c.nativeRequest, line);
             }
         }
         if (r.failure != null) {
@@ -550,7 +644,7 @@ final class TurnRun {
         } else if (repair) {
             awaitingRepair.addAll(r.rejected);
         }
-        boolean continueAfterCalls = !r.roundCalls.isEmpty() && round < agent.options().maxRounds();
+        boolean continueAfterCalls = r.roundCalls.stream().anyMatch(c -> !c.rejected) && round < agent.options().maxRounds();
         if (!repair && !continueAfterCalls) {
             finishDone();
             return;
@@ -558,9 +652,10 @@ final class TurnRun {
         if (repair) {
             repairsLeft--;
         }
+        nextKind = repair ? RoundContext.Kind.REPAIR : RoundContext.Kind.RESULTS;
         if (agent.options().nativeToolCalls()) {
             for (ToolExecutionRequest request : r.nativeRequests) {
-                String result = r.nativeResults.getOrDefault(request.id(), "not run");
+                String result = r.nativeResults.getOrDefault(request, "not run: the call was not read");
                 ToolExecutionResultMessage m = ToolExecutionResultMessage.from(request, result);
                 messages.add(m);
                 turnMessages.add(m);
@@ -597,7 +692,7 @@ final class TurnRun {
             return;
         }
         Set<String> fixed = new HashSet<>();
-        r.roundCalls.forEach(c -> fixed.add(c.call.id()));
+        r.roundCalls.stream().filter(c -> !c.rejected).forEach(c -> fixed.add(c.call.id()));
         for (JsonObject rejected : awaitingRepair) {
             String callId = rejected.getString("callId");
             boolean isFixed = callId != null ? fixed.contains(callId) : !fixed.isEmpty();
@@ -632,10 +727,12 @@ final class TurnRun {
                 // the stream may already be closed
             }
         }
-        for (Call c : calls.values()) {
-            if (!c.isDone()) {
-                agent.vertx().eventBus().request(EventBusAddresses.DISPATCH, new JsonObject().put("action", "cancel")
-                        .put("turnId", turnId + "-" + c.call.id()).put("reason", reason));
+        if (dispatcherTurnOpened) {
+            agent.vertx().eventBus().request(EventBusAddresses.DISPATCH, new JsonObject().put("action", DispatchProtocol.CANCEL)
+                    .put("turnId", turnId).put("reason", reason));
+        }
+        for (Call c : List.copyOf(calls.values())) {
+            if (!c.isSettled()) {
                 callFailed(c, new JsonObject().put("code", "cancelled").put("message", reason).put("retriable", false));
             }
         }
@@ -667,10 +764,20 @@ final class TurnRun {
         if (timeoutTimer >= 0) {
             agent.vertx().cancelTimer(timeoutTimer);
         }
+        if (dispatcherTurnOpened) {
+            // the dispatcher's turn ends once its last call has; a call still running finishes there unreported
+            agent.vertx().eventBus().send(EventBusAddresses.DISPATCH, new JsonObject().put("action", DispatchProtocol.CLOSE)
+                    .put("turnId", turnId));
+        }
         session.remember(turnMessages);
         emit(last);
         agent.turnEnded(this);
         done.complete(last);
+    }
+
+    /** An event about a call: its id and {@code at}, its place in the visible text. */
+    private JsonObject callEvent(String type, Call c) {
+        return event(type).put("callId", c.call.id()).put("at", c.at);
     }
 
     private JsonObject event(String type) {

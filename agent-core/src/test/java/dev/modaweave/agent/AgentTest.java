@@ -125,7 +125,7 @@ class AgentTest {
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(types()).containsSubsequence(AgentEvents.TEXT, AgentEvents.CALL_ACCEPTED, AgentEvents.ARTIFACT, AgentEvents.TEXT, AgentEvents.TURN_DONE);
         assertThat(types().get(types().size() - 1)).isEqualTo(AgentEvents.TURN_DONE);
-        assertThat(text()).isEqualTo("Here is a fox:  Enjoy.It turned out nicely.");
+        assertThat(text()).isEqualTo("Here is a fox:  Enjoy.\n\nIt turned out nicely.");
         JsonObject artifact = ofType(AgentEvents.ARTIFACT).get(0);
         assertThat(artifact.getString("callId")).isEqualTo("img1");
         assertThat(store.find(artifact.getString("id"))).isPresent();
@@ -138,6 +138,29 @@ class AgentTest {
         assertThat(model.requests).hasSize(2);
         assertThat(lastUserText(model.requests.get(1).messages())).contains("img1 → artifact " + artifact.getString("id"));
         assertThat(model.requests.get(0).messages().get(0).toString()).contains("painter").contains("editor");
+    }
+
+    @Test
+    void every_call_event_carries_the_offset_in_the_visible_text_where_its_meta_response_stood(Vertx vertx) throws Exception {
+        String owl = "<meta>{\"id\":\"img2\",\"task\":\"text-to-image\",\"args\":{\"prompt\":\"an owl\"}}</meta>";
+        String bad = "<meta>{\"id\":\"x\",\"task\":\"text-to-smell\",\"args\":{}}</meta>";
+        var model = ScriptedStreamingModel.replies(3, "Alpha " + FOX + " Beta " + owl + " Gamma " + bad + " Delta", "");
+        runTurn(agent(vertx, model), "s-at", "two pictures");
+
+        String visible = text();
+        assertThat(visible).isEqualTo("Alpha  Beta  Gamma  Delta");
+        for (JsonObject e : events) {
+            String type = e.getString("type");
+            if (!type.equals(AgentEvents.TEXT) && !type.startsWith("turn_")) {
+                assertThat(e.getInteger("at")).as("'at' of %s", e).isNotNull();
+            }
+        }
+        assertThat(ofType(AgentEvents.ARTIFACT)).extracting(e -> e.getString("callId") + "@" + e.getInteger("at"))
+                .containsExactlyInAnyOrder("img1@" + "Alpha ".length(), "img2@" + "Alpha  Beta ".length());
+        assertThat(ofType(AgentEvents.CALL_ACCEPTED)).allSatisfy(e -> assertThat(e.getInteger("at"))
+                .isEqualTo(e.getString("callId").equals("img1") ? 6 : 12));
+        assertThat(ofType(AgentEvents.CALL_REJECTED)).singleElement()
+                .satisfies(e -> assertThat(e.getInteger("at")).isEqualTo("Alpha  Beta  Gamma ".length()));
     }
 
     @Test
@@ -198,7 +221,7 @@ class AgentTest {
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(ofType(AgentEvents.CALL_REJECTED)).singleElement()
                 .satisfies(e -> assertThat(e.getString("callId")).isEqualTo("a"));
-        assertThat(text()).isEqualTo("Sure! Sorry.");
+        assertThat(text()).isEqualTo("Sure! \n\nSorry.");
     }
 
     @Test
@@ -265,7 +288,7 @@ class AgentTest {
 
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
         assertThat(ofType(AgentEvents.ARTIFACT)).singleElement().satisfies(a -> assertThat(a.getString("callId")).isEqualTo("call_a1"));
-        assertThat(model.requests.get(0).toolSpecifications()).extracting(t -> t.name()).contains("text-to-image", "image-edit");
+        assertThat(model.requests.get(0).toolSpecifications()).extracting(t -> t.name()).contains("painter", "editor");
         List<ChatMessage> second = model.requests.get(1).messages();
         var results = second.stream().filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast).toList();
         assertThat(results).extracting(ToolExecutionResultMessage::id).containsExactly("call_a1", "call_b2");

@@ -203,8 +203,8 @@ class DispatcherTest {
         release.countDown();
 
         assertThat(second.getBoolean("accepted")).isTrue();
-        awaitCondition(() -> events.stream().anyMatch(e -> e.getString("type").equals("turn-done")));
-        JsonObject done = events.stream().filter(e -> e.getString("type").equals("turn-done")).findFirst().orElseThrow();
+        awaitCondition(() -> events.stream().anyMatch(e -> e.getString("type").equals(DispatchProtocol.TURN_DONE)));
+        JsonObject done = events.stream().filter(e -> e.getString("type").equals(DispatchProtocol.TURN_DONE)).findFirst().orElseThrow();
         assertThat(done.getJsonArray("outcomes")).hasSize(2);
         assertThat(editor.calls()).isEqualTo(1);
         String imageId = events.stream().filter(e -> "completed".equals(e.getString("type")) && "img".equals(e.getString("callId")))
@@ -249,7 +249,7 @@ class DispatcherTest {
         assertThat(cancelled.getInteger("cancelled")).isEqualTo(2);
         awaitCondition(() -> painter.running() == 0);
         assertThat(painter.requests().get(0).cancellation().reason()).isEqualTo("user pressed stop");
-        awaitCondition(() -> events.stream().anyMatch(e -> e.getString("type").equals("turn-done")));
+        awaitCondition(() -> events.stream().anyMatch(e -> e.getString("type").equals(DispatchProtocol.TURN_DONE)));
         assertThat(events).filteredOn(e -> e.getString("type").equals("cancelled")).extracting(e -> e.getString("callId"))
                 .containsExactlyInAnyOrder("img", "edit");
         assertThat(editor.calls()).isZero();

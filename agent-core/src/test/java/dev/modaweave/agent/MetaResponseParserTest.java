@@ -151,6 +151,33 @@ class MetaResponseParserTest {
     }
 
     @Test
+    void modaverse_line_after_prose_on_the_same_line_is_a_call() {
+        var events = parse("Sure! Modality: [IMAGE] Prompt: a red kite\nThere you go.");
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0)).isEqualTo(new ParseEvent.Text("Sure! "));
+        var meta = (ParseEvent.Meta) events.get(1);
+        assertThat(meta.call().task()).isEqualTo("text-to-image");
+        assertThat(meta.call().args().get("prompt").asText()).isEqualTo("a red kite");
+        assertThat(meta.raw()).isEqualTo("Modality: [IMAGE] Prompt: a red kite");
+        assertThat(events.get(2)).isEqualTo(new ParseEvent.Text("\nThere you go."));
+    }
+
+    @Test
+    void prose_that_mentions_a_modality_mid_line_stays_text() {
+        String text = "The Modality: sight matters. Many Models agree.\nMore.";
+        assertThat(parse(text)).containsExactly(new ParseEvent.Text(text));
+        for (int chunk = 1; chunk < 8; chunk++) {
+            MetaResponseParser parser = new MetaResponseParser();
+            StringBuilder seen = new StringBuilder();
+            for (int i = 0; i < text.length(); i += chunk) {
+                parser.feed(text.substring(i, Math.min(text.length(), i + chunk))).forEach(e -> seen.append(((ParseEvent.Text) e).text()));
+            }
+            parser.finish().forEach(e -> seen.append(((ParseEvent.Text) e).text()));
+            assertThat(seen.toString()).isEqualTo(text);
+        }
+    }
+
+    @Test
     void modaverse_line_at_end_of_stream_is_complete() {
         var meta = onlyMeta(parse("Modality: [AUDIO] Prompt: rain on a tin roof"));
         assertThat(meta.call().task()).isEqualTo("text-to-audio");

@@ -30,6 +30,8 @@ class ParserChunkingPropertyTest {
             "<meta>{\"task\":\"text-to-image\",\"args\":{\"prompt\":\"unterminated</meta> string}}</meta>",
             "\nModality: [IMAGE] Prompt: a lighthouse at dusk \uD83C\uDF05\n",
             "\nModality: [VIDEO] Prompt: \n",
+            "Sure! Modality: [IMAGE] Prompt: a red kite\n",
+            "the Modality: of it ",
             "{Model: \"T-to-A\", Input: \"a dog barking \\\"loudly\\\" {far}\"}",
             "{ \"Model\" : \"T-to-I\", \"Input\": \"a cat\"}",
             "{Model: \"T-to-X\", Input: \"?\"}",
@@ -80,7 +82,7 @@ class ParserChunkingPropertyTest {
         var events = ParserProperties.run(List.of(String.join(" ", BLOCKS))).events();
         long metas = events.stream().filter(ParseEvent.Meta.class::isInstance).count();
         long malformed = events.stream().filter(ParseEvent.Malformed.class::isInstance).count();
-        assertThat(metas).isEqualTo(7);
+        assertThat(metas).isEqualTo(8);
         assertThat(malformed).isEqualTo(5);
     }
 }

@@ -2,6 +2,7 @@ package dev.modaweave.datasets;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -69,7 +70,10 @@ public final class DataCard {
         md.append("- Kinds (after ModaVerse): `alignment` (media in the user turn, a descriptive answer), `generation` "
                 + "(one call whose prompt carries a caption), `reasoning` (several calls with dependencies, interleaved "
                 + "media, and turns that need no call).\n");
-        md.append("- Splits are by caption: no caption is used in two splits.\n\n");
+        md.append("- Splits are by media item and by template: every caption of one image or clip is in one split, the "
+                + "corpora's own test captions are only in test, and a share of every template set's lines (and of the speech "
+                + "lines, styles and music pieces) is used only in val or only in test, so the test split measures wording "
+                + "that training never saw.\n\n");
         if (build != null) {
             JsonNode d = build.path("dedup");
             md.append("## Build\n\n");
@@ -82,9 +86,23 @@ public final class DataCard {
             md.append("| near-duplicate captions removed | ").append(d.path("nearDuplicates").asLong())
                     .append(" (all-MiniLM-L6-v2 cosine ≥ ").append(d.path("threshold").asText()).append(", ")
                     .append(d.path("mode").asText()).append(" candidates) |\n");
+            md.append("| template families held out of train (half val, half test) | ")
+                    .append(build.path("heldOutTemplateShare").asDouble()).append(" |\n");
             if (build.has("paraphrase")) {
                 md.append("| paraphrase requests | ").append(build.path("paraphrase").path("requests").asLong()).append(" |\n");
             }
+            md.append('\n');
+        }
+        if (build != null) {
+            md.append("### Captions left out\n\n| reason | captions |\n|---|---|\n");
+            build.path("captionsFiltered").properties().forEach(e -> md.append("| ").append(e.getKey()).append(" | ")
+                    .append(e.getValue().asLong()).append(" |\n"));
+            md.append("\n### Records an export could not express\n\n| export: reason | records |\n|---|---|\n");
+            build.path("exportSkipped").properties().forEach(e -> md.append("| ").append(e.getKey()).append(" | ")
+                    .append(e.getValue().asLong()).append(" |\n"));
+            md.append("\n### Review of the written records\n\nDefects found by `DataReview` (a correct build has none):\n\n"
+                    + "| defect | records |\n|---|---|\n");
+            DataReview.countsOf(build).forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             md.append('\n');
         }
         if (stats != null) {
@@ -94,9 +112,42 @@ public final class DataCard {
             md.append("\n| kind | records |\n|---|---|\n");
             stats.byKind().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
             md.append(String.format(Locale.ROOT, "%nDuplicate instructions (same text and media): %.2f%%. "
-                    + "Captions in more than one split: %d. "
-                    + "See `stats.txt` and `report.html`.%n%n", stats.duplicateRate() * 100, stats.captionsInSeveralSplits()));
+                    + "Captions in more than one split: %d. Text-only records (no call, no media): %d (%.1f%%). "
+                    + "See `stats.txt` and `report.html`.%n%n", stats.duplicateRate() * 100, stats.captionsInSeveralSplits(),
+                    stats.textOnly(), stats.records() == 0 ? 0 : 100.0 * stats.textOnly() / stats.records()));
+            md.append("### Overlap between splits\n\n| splits | media items | template families | user texts |\n|---|---|---|---|\n");
+            stats.overlaps().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v.media()).append(" | ")
+                    .append(v.templates()).append(" | ").append(v.userTexts()).append(" |\n"));
+            boolean none = stats.overlaps().values().stream().allMatch(DatasetStats.Overlap::none);
+            md.append(none ? "\nNo image or clip, template family or user text is shared between any two splits.\n\n"
+                    : "\n**The splits share the items counted above**: scores on val or test partly measure memorisation.\n\n");
+            md.append("### Records by template set\n\n| set | records |\n|---|---|\n");
+            stats.byTemplateSet().forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+            md.append("\nRecords by template family (`set@line`) are in `stats.json` (`byTemplateFamily`).\n\n");
         }
+        TemplateBank bank = TemplateBank.load();
+        long requests = TemplateBank.USER_SETS.values().stream().flatMap(List::stream)
+                .filter(n -> !n.startsWith("alignment/") && !n.contains("no-call")).mapToLong(n -> bank.set(n).size()).sum();
+        long alignment = TemplateBank.USER_SETS.get(RecordKind.ALIGNMENT).stream().mapToLong(n -> bank.set(n).size()).sum();
+        md.append("## Template bank\n\n| templates (alternatives expanded) | count |\n|---|---|\n");
+        md.append("| request templates (sets that make calls) | ").append(requests).append(" |\n");
+        md.append("| chit-chat turns | ").append(bank.set("reasoning/no-call-chat").size()).append(" |\n");
+        md.append("| questions about media, tools and techniques that need no call | ")
+                .append(bank.set("reasoning/no-call-questions").size()).append(" |\n");
+        md.append("| alignment questions | ").append(alignment).append(" |\n");
+        md.append("| speech lines | ").append(bank.set("generation/speech-lines").size()).append(" |\n\n");
+        md.append("## Known issues\n\n");
+        md.append("- Captions are kept as published, typos included; clauses are turned into noun phrases by rules "
+                + "(`CaptionForms`), which misread some nouns and verbs (\"street signs\", \"waves crash\"); captions it "
+                + "cannot rewrite are used only where a whole sentence fits.\n");
+        md.append("- Yes/no answers about media compare words: a synonym in the caption (\"puppy\" for dog) reads as no.\n");
+        md.append("- AudioCaps ids name captions, not clips: clips stay in one split only because the corpus's own splits "
+                + "are kept (its train captions never go to test).\n");
+        md.append("- The voice-over of a video has no reference to it (speech tools take no video argument); the voice-over "
+                + "of a picture refers to it with `about`, an argument only the data set's speech tool declares.\n");
+        md.append("- The test split is larger than its share when a corpus's own test split is (MSR-VTT, AudioCaps).\n");
+        md.append("- ModaVerse has one call per example and no speech or edit modality: those records are not in its "
+                + "export (counted above).\n\n");
         md.append("## Sources and licences\n\n");
         md.append("| source | caption uses | terms |\n|---|---|---|\n");
         boolean researchOnly = false;

@@ -1,7 +1,7 @@
 package dev.modaweave.datasets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.datasets.internal.CaptionText;
+import dev.modaweave.datasets.internal.CaptionForms;
 import dev.modaweave.datasets.internal.ProgressBar;
 import dev.modaweave.datasets.internal.RecordGenerator;
 import dev.modaweave.datasets.internal.SplitAssigner;
@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Builds instruction data from caption corpora: reads the captions, removes duplicates and
- * near-duplicates, assigns every caption to one split (a seeded hash of its id), renders records
+ * near-duplicates, leaves out garbled and meta captions, assigns every image or clip to one split
+ * (the corpus's test split stays test; else a seeded hash of the media item), renders records
  * from the template bank (optionally paraphrasing the user's text), checks every record with
  * agent-core's parser and validator, and streams the records that pass to the split files and the
  * exports. Finally writes {@code build.json} and the data card {@code README.md}.
@@ -48,6 +49,8 @@ public final class DatasetBuilder {
     private final double[] splitShares;
     private final PrintWriter progress;
     private final RecordChecker checker;
+    private final double heldOut;
+    private final Exporters.OpenAiStyle openAiStyle;
 
     private DatasetBuilder(Builder b) {
         if (b.captionPaths.isEmpty() && b.captionList == null) {
@@ -68,6 +71,8 @@ public final class DatasetBuilder {
         this.splitShares = b.splitShares.clone();
         this.progress = b.progress;
         this.checker = RecordChecker.forDatasetTools();
+        this.heldOut = b.heldOut;
+        this.openAiStyle = b.openAiStyle;
     }
 
     public static Builder builder() {
@@ -95,19 +100,38 @@ public final class DatasetBuilder {
         if (reported[0] > 0) {
             dedupBar.finish();
         }
-        List<Caption> captions = dedupResult.kept();
         all = null;
+        List<Caption> captions = new ArrayList<>();
+        Map<String, Long> filtered = new TreeMap<>();
+        List<String> filterExamples = new ArrayList<>();
+        for (Caption c : dedupResult.kept()) {
+            String why = CaptionForms.rejection(c.text());
+            if (why == null) {
+                captions.add(c);
+            } else {
+                filtered.merge(why, 1L, Long::sum);
+                if (filterExamples.size() < 20) {
+                    filterExamples.add(c.id() + " (" + why + "): " + c.text());
+                }
+            }
+        }
+        if (captions.isEmpty()) {
+            throw new IllegalArgumentException("every caption was filtered out as garbled or meta: " + filtered);
+        }
         Split[] splitOf = new Split[captions.size()];
         Map<String, Long> sources = new TreeMap<>();
         for (int i = 0; i < captions.size(); i++) {
-            splitOf[i] = SplitAssigner.splitOf(seed, captions.get(i).id(), splitShares);
+            splitOf[i] = SplitAssigner.splitOf(seed, captions.get(i), splitShares);
             sources.merge(captions.get(i).source(), 1L, Long::sum);
         }
         long total = size != null ? size : captions.size();
-        RecordGenerator generator = new RecordGenerator(TemplateBank.load(), captions, splitOf, seed);
+        RecordGenerator generator = new RecordGenerator(TemplateBank.load(), captions, splitOf, seed, heldOut);
         Map<ExportFormat, Map<Split, Exporters.RecordWriter>> writers = new EnumMap<>(ExportFormat.class);
         Map<String, Long> counts = new TreeMap<>();
-        Map<ExportFormat, Long> skipped = new EnumMap<>(ExportFormat.class);
+        Map<String, Long> skipped = new TreeMap<>();
+        Map<String, Caption> byId = new java.util.HashMap<>();
+        captions.forEach(c -> byId.put(c.id(), c));
+        DataReview review = new DataReview(byId::get);
         List<String> rejections = new ArrayList<>();
         long rejected = 0;
         long written = 0;
@@ -120,15 +144,15 @@ public final class DatasetBuilder {
             for (ExportFormat f : formats) {
                 Map<Split, Exporters.RecordWriter> bySplit = new EnumMap<>(Split.class);
                 for (Split s : Split.values()) {
-                    bySplit.put(s, Exporters.open(f, outDir, s));
+                    bySplit.put(s, Exporters.open(f, outDir, s, openAiStyle));
                 }
                 writers.put(f, bySplit);
             }
             for (long i = 0; i < total; i++) {
                 DatasetRecord record = generator.next(i);
                 if (paraphraser != null && CaptionText.unit(seed, "paraphrase:" + record.id()) < paraphraseShare) {
-                    String rewritten = paraphraser.paraphrase(record.userText());
-                    if (!rewritten.equals(record.userText())) {
+                    String rewritten = paraphraser.paraphrase(record.lastUserText());
+                    if (!rewritten.equals(record.lastUserText())) {
                         record = record.withUserText(rewritten);
                     }
                 }
@@ -139,9 +163,11 @@ public final class DatasetBuilder {
                         rejections.add(record.id() + ": " + String.join("; ", problems));
                     }
                 } else {
+                    review.review(record);
                     for (ExportFormat f : formats) {
-                        if (!writers.get(f).get(record.split()).write(record)) {
-                            skipped.merge(f, 1L, Long::sum);
+                        String reason = writers.get(f).get(record.split()).write(record);
+                        if (reason != null) {
+                            skipped.merge(f.wireName() + ": " + reason, 1L, Long::sum);
                         }
                     }
                     written++;
@@ -160,7 +186,7 @@ public final class DatasetBuilder {
                 dedupResult.input(), dedupResult.exactDuplicates(), dedupResult.nearDuplicates(), dedupResult.embedded(),
                 dedup.threshold(), dedup.mode().name().toLowerCase(java.util.Locale.ROOT), dedupResult.seconds(),
                 generationSeconds, (System.nanoTime() - start) / 1e9,
-                paraphraser == null ? null : paraphraser.stats());
+                paraphraser == null ? null : paraphraser.stats(), filtered, filterExamples, heldOut, review.toJson());
         write(outDir.resolve("build.json"), Json.MAPPER.writerWithDefaultPrettyPrinter(), summary.toJson());
         try {
             Files.writeString(outDir.resolve("README.md"), DataCard.render(summary.toJson(), null), StandardCharsets.UTF_8);
@@ -187,7 +213,7 @@ public final class DatasetBuilder {
      * @param rejected           records that failed the parser or validator check
      * @param rejections         the first reasons for rejection
      * @param counts             written records by {@code split/kind}
-     * @param skippedByFormat    records an export could not express
+     * @param skippedByFormat    records an export could not express, by {@code format: reason}
      * @param sources            kept captions by source
      * @param captionsRead       captions read
      * @param exactDuplicates    captions dropped as exact (normalised) duplicates
@@ -199,12 +225,17 @@ public final class DatasetBuilder {
      * @param generationSeconds  time of rendering, checking and writing the records
      * @param totalSeconds       time of the whole build
      * @param paraphrase         paraphraser counters; null when not used
+     * @param filtered           captions left out as garbled or meta, by reason
+     * @param filterExamples     the first captions left out, with the reason
+     * @param heldOutShare       share of template families used only in val and test
+     * @param review             {@link DataReview} defect counts of the written records, and examples
      */
     public record BuildSummary(long seed, long requested, long written, long rejected, List<String> rejections,
-                               Map<String, Long> counts, Map<ExportFormat, Long> skippedByFormat, Map<String, Long> sources,
+                               Map<String, Long> counts, Map<String, Long> skippedByFormat, Map<String, Long> sources,
                                long captionsRead, long exactDuplicates, long nearDuplicates, long embedded,
                                double threshold, String dedupMode, double dedupSeconds, double generationSeconds,
-                               double totalSeconds, Paraphraser.Stats paraphrase) {
+                               double totalSeconds, Paraphraser.Stats paraphrase, Map<String, Long> filtered,
+                               List<String> filterExamples, double heldOutShare, ObjectNode review) {
 
         /** The summary as JSON. */
         public ObjectNode toJson() {
@@ -214,12 +245,17 @@ public final class DatasetBuilder {
             ObjectNode c = o.putObject("counts");
             counts.forEach(c::put);
             ObjectNode s = o.putObject("exportSkipped");
-            skippedByFormat.forEach((f, n) -> s.put(f.wireName(), n));
+            skippedByFormat.forEach(s::put);
             ObjectNode src = o.putObject("sources");
             sources.forEach(src::put);
             o.putObject("dedup").put("captionsRead", captionsRead).put("exactDuplicates", exactDuplicates)
                     .put("nearDuplicates", nearDuplicates).put("embedded", embedded).put("threshold", threshold)
                     .put("mode", dedupMode).put("seconds", dedupSeconds);
+            ObjectNode f = o.putObject("captionsFiltered");
+            filtered.forEach(f::put);
+            filterExamples.forEach(o.putArray("filterExamples")::add);
+            o.put("heldOutTemplateShare", heldOutShare);
+            o.set("review", review);
             o.put("generationSeconds", generationSeconds).put("totalSeconds", totalSeconds);
             if (paraphrase != null) {
                 o.set("paraphrase", Json.MAPPER.valueToTree(paraphrase));
@@ -243,6 +279,8 @@ public final class DatasetBuilder {
         private final Set<ExportFormat> formats = EnumSet.allOf(ExportFormat.class);
         private double[] splitShares = SplitAssigner.DEFAULT;
         private PrintWriter progress;
+        private double heldOut = RecordGenerator.DEFAULT_HELD_OUT;
+        private Exporters.OpenAiStyle openAiStyle = Exporters.OpenAiStyle.TOOLS;
 
         /** Caption files or directories (JSONL or CSV). */
         public Builder captions(List<Path> paths) { captionPaths.addAll(paths); return this; }
@@ -286,6 +324,24 @@ public final class DatasetBuilder {
             this.splitShares = new double[] {train, val, test};
             return this;
         }
+        /**
+         * Share (0 to below 1) of every template set's families, speech lines, style tags and music
+         * pieces used only in val and test, half each; 0.3 by default.
+         */
+        public Builder heldOutTemplates(double share) {
+            if (share < 0 || share >= 1) {
+                throw new IllegalArgumentException("held-out template share " + share + " is out of range; use 0 to below 1");
+            }
+            this.heldOut = share;
+            return this;
+        }
+
+        /** How the OpenAI export writes calls: native {@code tool_calls} (default) or {@code <meta>} text. */
+        public Builder openAiStyle(Exporters.OpenAiStyle style) {
+            this.openAiStyle = java.util.Objects.requireNonNull(style, "style");
+            return this;
+        }
+
         /** Where to draw the progress bar (stderr); none when null. */
         public Builder progress(PrintWriter out) { this.progress = out; return this; }
 

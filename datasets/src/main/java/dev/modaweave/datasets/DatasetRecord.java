@@ -102,6 +102,16 @@ public record DatasetRecord(
         return messages.get(0).content();
     }
 
+    /** The last user message's text: the request the last assistant message answers. */
+    public String lastUserText() {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals(Message.USER)) {
+                return messages.get(i).content();
+            }
+        }
+        return userText();
+    }
+
     /** The last assistant message's text, meta-responses included. */
     public String assistantText() {
         return messages.get(messages.size() - 1).content();
@@ -114,10 +124,16 @@ public record DatasetRecord(
         return ids;
     }
 
-    /** This record with another user text (a paraphrase). */
+    /** This record with another text of its last user message (a paraphrase). */
     public DatasetRecord withUserText(String text) {
         List<Message> copy = new ArrayList<>(messages);
-        copy.set(0, new Message(Message.USER, text));
+        int last = 0;
+        for (int i = 0; i < copy.size(); i++) {
+            if (copy.get(i).role().equals(Message.USER)) {
+                last = i;
+            }
+        }
+        copy.set(last, new Message(Message.USER, text));
         return new DatasetRecord(id, kind, variant, split, captions, media, copy, calls, template, true);
     }
 

@@ -3,8 +3,8 @@ package dev.modaweave.datasets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.MetaResponse;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.Html;
+import dev.modaweave.datasets.internal.SplitAssigner;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Tasks;
 
@@ -16,14 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Statistics of a built data set, computed in one streaming pass over its split files: counts by
- * kind, variant, modality and split, length histograms, duplicate rates, and a check that no
- * caption is in two splits. {@link #writeReports(Path)} writes {@code stats.json}, {@code stats.txt},
+ * kind, variant, modality, split and template, length histograms, duplicate rates, and what the
+ * splits share: captions, media items (all captions of one image), template families and user texts
+ * (all zero for a leak-free build). {@link #writeReports(Path)} writes {@code stats.json}, {@code stats.txt},
  * {@code report.html} (inline SVG charts) and refreshes the data card {@code README.md}.
  */
 public final class DatasetStats {
@@ -46,7 +48,29 @@ public final class DatasetStats {
     private long captionsInSeveralSplits;
     private long paraphrased;
     private final Map<Long, Integer> userTextSplits = new HashMap<>();
+    private final Map<Long, Integer> requestSplits = new HashMap<>();
     private final Map<String, Integer> captionSplits = new HashMap<>();
+    private final Map<String, Integer> mediaSplits = new HashMap<>();
+    private final Map<String, Integer> familySplits = new HashMap<>();
+    private final Map<String, Long> byTemplateSet = new TreeMap<>();
+    private final Map<String, Long> byFamily = new TreeMap<>();
+    private final Map<String, Overlap> overlaps = new LinkedHashMap<>();
+    private long textOnly;
+    private final TemplateBank bank = TemplateBank.load();
+
+    /**
+     * What two splits share.
+     *
+     * @param media     media items (images, clips) used in both
+     * @param templates template families used in both
+     * @param userTexts user texts (all user turns, normalised; media not considered) found in both
+     */
+    public record Overlap(long media, long templates, long userTexts) {
+        /** Whether nothing is shared. */
+        public boolean none() {
+            return media == 0 && templates == 0 && userTexts == 0;
+        }
+    }
 
     private DatasetStats(Path dir) {
         this.dir = dir;
@@ -72,6 +96,16 @@ public final class DatasetStats {
             throw new IllegalArgumentException(dir + " holds no train.jsonl, val.jsonl or test.jsonl; run dataset build first");
         }
         stats.captionsInSeveralSplits = stats.captionSplits.values().stream().filter(m -> Integer.bitCount(m) > 1).count();
+        Split[] splits = Split.values();
+        for (int a = 0; a < splits.length; a++) {
+            for (int b = a + 1; b < splits.length; b++) {
+                int both = (1 << splits[a].ordinal()) | (1 << splits[b].ordinal());
+                stats.overlaps.put(splits[a].wireName() + "/" + splits[b].wireName(), new Overlap(
+                        stats.mediaSplits.values().stream().filter(m -> (m & both) == both).count(),
+                        stats.familySplits.values().stream().filter(m -> (m & both) == both).count(),
+                        stats.requestSplits.values().stream().filter(m -> (m & both) == both).count()));
+            }
+        }
         return stats;
     }
 
@@ -163,6 +197,54 @@ public final class DatasetStats {
         }
         userTextSplits.merge(key, bit, (a, b) -> a | b);
         r.captions().forEach(c -> captionSplits.merge(c.id(), bit, (a, b) -> a | b));
+        r.captions().forEach(c -> mediaSplits.merge(SplitAssigner.mediaKey(c.id()), bit, (a, b) -> a | b));
+        StringBuilder request = new StringBuilder();
+        r.messages().stream().filter(m -> m.role().equals(DatasetRecord.Message.USER))
+                .forEach(m -> request.append(CaptionText.normalised(m.content())).append('\u0000'));
+        requestSplits.merge(CaptionText.stableHash(0, request.toString()), bit, (a, b) -> a | b);
+        if (r.calls().isEmpty() && r.media().isEmpty()) {
+            textOnly++;
+        }
+        String family = familyOf(r.template());
+        if (family != null) {
+            familySplits.merge(family, bit, (a, b) -> a | b);
+            byFamily.merge(family, 1L, Long::sum);
+            byTemplateSet.merge(family.substring(0, family.indexOf('@')), 1L, Long::sum);
+        }
+    }
+
+    private String familyOf(String templateRef) {
+        int hash = templateRef.lastIndexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        try {
+            List<TemplateBank.Template> set = bank.set(templateRef.substring(0, hash));
+            int index = Integer.parseInt(templateRef.substring(hash + 1));
+            return index < set.size() ? set.get(index).familyRef() : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** What each pair of splits shares ({@code train/test}…); all zero for a leak-free build. */
+    public Map<String, Overlap> overlaps() {
+        return overlaps;
+    }
+
+    /** Records with neither a call nor attached media: text-only turns. */
+    public long textOnly() {
+        return textOnly;
+    }
+
+    /** Records by user-template set. */
+    public Map<String, Long> byTemplateSet() {
+        return byTemplateSet;
+    }
+
+    /** Records by template family ({@code set@line}). */
+    public Map<String, Long> byFamily() {
+        return byFamily;
     }
 
     /** Records read. */
@@ -205,6 +287,13 @@ public final class DatasetStats {
         o.put("duplicateInstructionRate", duplicateRate());
         o.put("crossSplitInstructions", crossSplitUserTexts);
         o.put("captionsInSeveralSplits", captionsInSeveralSplits);
+        o.put("textOnlyRecords", textOnly);
+        o.put("textOnlyShare", records == 0 ? 0 : textOnly / (double) records);
+        ObjectNode ov = o.putObject("splitOverlap");
+        overlaps.forEach((k, v) -> ov.putObject(k).put("media", v.media()).put("templates", v.templates())
+                .put("userTexts", v.userTexts()));
+        o.set("byTemplateSet", Json.MAPPER.valueToTree(byTemplateSet));
+        o.set("byTemplateFamily", Json.MAPPER.valueToTree(byFamily));
         JsonNode build = buildSummary();
         if (build != null) {
             o.set("build", build);
@@ -240,6 +329,11 @@ public final class DatasetStats {
         t.append(String.format("duplicate instructions (same text and media): %.2f%% (%d records; %d repeat one of another split)%n",
                 duplicateRate() * 100, duplicateUserTexts, crossSplitUserTexts));
         t.append("captions in more than one split: ").append(captionsInSeveralSplits).append('\n');
+        t.append("shared between splits (media items / template families / user texts):\n");
+        overlaps.forEach((k, v) -> t.append(String.format("  %-28s %d / %d / %d%n", k, v.media(), v.templates(), v.userTexts())));
+        t.append(String.format("text-only records (no call, no media): %d (%.1f%%)%n", textOnly,
+                records == 0 ? 0 : 100.0 * textOnly / records));
+        section(t, "records by template set", byTemplateSet);
         t.append("paraphrased records: ").append(paraphrased).append('\n');
         JsonNode build = buildSummary();
         if (build != null) {
@@ -264,6 +358,9 @@ public final class DatasetStats {
         summary.put("duplicate instructions (same text and media)", String.format("%.2f%%", duplicateRate() * 100));
         summary.put("instructions repeated across splits", crossSplitUserTexts);
         summary.put("captions in more than one split", captionsInSeveralSplits);
+        overlaps.forEach((k, v) -> summary.put("shared " + k + " (media / templates / user texts)",
+                v.media() + " / " + v.templates() + " / " + v.userTexts()));
+        summary.put("text-only records", textOnly);
         summary.put("paraphrased records", paraphrased);
         JsonNode build = buildSummary();
         if (build != null) {
@@ -283,6 +380,7 @@ public final class DatasetStats {
         b.append(Html.barChart("User text length (words)", userWords));
         b.append(Html.barChart("Assistant text length (words, calls excluded)", assistantWords));
         b.append(Html.barChart("Caption uses by source", sources));
+        b.append(Html.barChart("Records by template set", byTemplateSet));
         return Html.page("Modaweave data set report", b.toString());
     }
 

@@ -49,6 +49,8 @@ public final class DatasetTools {
         ObjectNode props = schema.putObject("properties");
         props.set("text", text("The words to speak."));
         props.set("voice", text("A voice name; the tool's default when absent."));
+        props.set("about", ArgumentsSchema.artifactProperty(Modality.IMAGE,
+                "The picture this speech narrates, {\"$ref\": \"<its call id>\"}; optional."));
         schema.putArray("required").add("text");
         return ToolDescriptor.builder().name("dataset-text-to-speech").task(Tasks.TEXT_TO_SPEECH)
                 .inputModalities(Modality.TEXT).outputModality(Modality.AUDIO).argumentsSchema(schema)

@@ -7,7 +7,6 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.Html;
 import dev.modaweave.datasets.internal.ProgressBar;
 import dev.modaweave.tools.Json;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,16 +35,22 @@ import java.util.function.LongSupplier;
  * <ul>
  *   <li>parse success: the answer had no malformed meta-response and the model did not fail;</li>
  *   <li>call decision accuracy: it called when the record calls and did not when it does not;</li>
- *   <li>task F1 (TaskBench's node F1): predicted task names against expected ones as multisets,
- *       micro-averaged over records;</li>
- *   <li>prompt similarity of matched calls (same task, in order): embedding cosine and token F1 of
- *       the {@code prompt} (or the speech {@code text}) argument;</li>
- *   <li>dependency edge F1 (TaskBench's link F1) on records with several calls: edges are
- *       (task of the referred call, task of the referring call), an attached image counts as {@code input};</li>
+ *   <li>TaskBench's n-F1, e-F1, t-F1 and v-F1 ({@link TaskBenchMetrics}): task names, dependency
+ *       edges, argument names and argument values, as per-record sets summed over all records;</li>
+ *   <li>prompt token F1: for every expected call with a {@code prompt} (or speech {@code text}), the
+ *       token F1 with the predicted call of the same task (in order), 0 when no such call was made;
+ *       beside it the score of copying the user's request as the prompt, the floor to beat;</li>
+ *   <li>answer token F1 and ROUGE-L of the text of answers to records that make no call (alignment,
+ *       chit-chat, questions): a model that never calls does not score on those for free;</li>
  *   <li>latency percentiles of the model's answers.</li>
  * </ul>
+ *
+ * <p>A metric with nothing to score (say, e-F1 on records without edges, none predicted) is null,
+ * not 0 or 1.
  */
 public final class Evaluator {
+
+    private static final Set<String> KNOWN_TASKS = Set.copyOf(DatasetTools.TASKS);
 
     private final Responder responder;
     private final SentenceEmbedder embedder;
@@ -68,13 +72,21 @@ public final class Evaluator {
         return new Builder();
     }
 
-    /** The conversation the model sees for {@code record}: the system prompt and the user turn. */
+    /**
+     * The conversation the model sees for {@code record}: the system prompt, the first user turn
+     * (attached media named by artifact id), and every earlier turn of a follow-up.
+     */
     public static List<ChatMessage> prompt(DatasetRecord record) {
-        StringBuilder user = new StringBuilder();
-        record.media().forEach(m -> user.append("[attached ").append(m.modality().wireName()).append(": ")
-                .append(m.artifactId()).append("]\n"));
-        user.append(record.userText());
-        return List.of(SystemMessage.from(Exporters.SYSTEM_PROMPT), UserMessage.from(user.toString()));
+        List<ChatMessage> out = new ArrayList<>();
+        out.add(SystemMessage.from(Exporters.SYSTEM_PROMPT));
+        List<DatasetRecord.Message> turns = record.messages();
+        for (int i = 0; i < turns.size() - 1; i++) {
+            DatasetRecord.Message m = turns.get(i);
+            out.add(m.role().equals(DatasetRecord.Message.USER)
+                    ? UserMessage.from(i == 0 ? Exporters.withAttachments(record, m.content()) : m.content())
+                    : dev.langchain4j.data.message.AiMessage.from(m.content()));
+        }
+        return out;
     }
 
     /**
@@ -181,90 +193,42 @@ public final class Evaluator {
         if (!o.decisionCorrect && o.problem == null) {
             o.problem = expected.isEmpty() ? "called although no call was due" : "made no call although one was due";
         }
-        Map<String, Integer> gold = new HashMap<>();
-        expected.forEach(c -> gold.merge(c.task(), 1, Integer::sum));
-        int matched = 0;
-        for (MetaResponse c : predicted) {
-            if (c.task() != null && gold.getOrDefault(c.task(), 0) > 0) {
-                gold.merge(c.task(), -1, Integer::sum);
-                matched++;
-            }
-        }
-        o.taskTp = matched;
-        o.taskPredicted = predicted.size();
-        o.taskGold = expected.size();
+        Set<String> media = record.mediaArtifactIds();
+        o.nodes = TaskBenchMetrics.compare(TaskBenchMetrics.nodes(expected, KNOWN_TASKS), TaskBenchMetrics.nodes(predicted, KNOWN_TASKS));
+        o.edges = TaskBenchMetrics.compare(TaskBenchMetrics.links(expected), TaskBenchMetrics.links(predicted));
+        o.argNames = TaskBenchMetrics.compare(TaskBenchMetrics.argumentNames(expected), TaskBenchMetrics.argumentNames(predicted));
+        o.argValues = TaskBenchMetrics.compare(TaskBenchMetrics.argumentValues(expected, media),
+                TaskBenchMetrics.argumentValues(predicted, media));
+        o.multiStep = expected.size() > 1;
         boolean[] used = new boolean[predicted.size()];
-        for (MetaResponse e : expected) {
+        List<String> wanted = TaskBenchMetrics.prompts(expected);
+        for (int e = 0; e < expected.size(); e++) {
+            String want = wanted.get(e);
+            if (want.isEmpty()) {
+                continue;
+            }
+            o.copyBaseline.add(TaskBenchMetrics.tokenF1(want, record.lastUserText()));
+            String got = null;
             for (int i = 0; i < predicted.size(); i++) {
-                if (!used[i] && Objects.equals(predicted.get(i).task(), e.task())) {
+                if (!used[i] && Objects.equals(predicted.get(i).task(), expected.get(e).task())) {
                     used[i] = true;
-                    String want = promptOf(e);
-                    String got = promptOf(predicted.get(i));
-                    if (!want.isEmpty()) {
-                        o.tokenF1.add(tokenF1(want, got));
-                        if (embedder != null) {
-                            float[][] v = embedder.embed(List.of(want, got.isEmpty() ? " " : got));
-                            o.cosine.add(SentenceEmbedder.cosine(v[0], v[1]));
-                        }
-                    }
+                    got = TaskBenchMetrics.prompts(List.of(predicted.get(i))).get(0);
                     break;
                 }
             }
+            o.tokenF1.add(got == null ? 0 : TaskBenchMetrics.tokenF1(want, got));
+            if (got != null && embedder != null) {
+                float[][] v = embedder.embed(List.of(want, got.isEmpty() ? " " : got));
+                o.cosine.add(SentenceEmbedder.cosine(v[0], v[1]));
+            }
         }
-        if (expected.size() > 1) {
-            o.multiStep = true;
-            Set<String> goldEdges = edges(expected, record.mediaArtifactIds());
-            Set<String> predEdges = edges(predicted, record.mediaArtifactIds());
-            o.edgeGold = goldEdges.size();
-            o.edgePredicted = predEdges.size();
-            Set<String> common = new HashSet<>(goldEdges);
-            common.retainAll(predEdges);
-            o.edgeTp = common.size();
+        if (expected.isEmpty()) {
+            String reference = TaskBenchMetrics.textWithout(record.assistantText(), expected);
+            String text = TaskBenchMetrics.textWithout(answer.text(), predicted);
+            o.answerTokenF1 = TaskBenchMetrics.tokenF1(reference, text);
+            o.answerRougeL = TaskBenchMetrics.rougeL(reference, text);
         }
         return o;
-    }
-
-    private static String promptOf(MetaResponse call) {
-        String p = call.args().path("prompt").asText("");
-        return p.isEmpty() ? call.args().path("text").asText("") : p;
-    }
-
-    /** Edges as "source-task>target-task"; an attached artifact is the source "input". */
-    static Set<String> edges(List<MetaResponse> calls, Set<String> media) {
-        Map<String, String> taskOf = new HashMap<>();
-        calls.forEach(c -> taskOf.put(c.id(), String.valueOf(c.task())));
-        Set<String> out = new HashSet<>();
-        for (MetaResponse c : calls) {
-            for (String ref : c.references()) {
-                String source = taskOf.containsKey(ref) ? taskOf.get(ref) : media.contains(ref) ? "input" : "unknown";
-                out.add(source + ">" + c.task());
-            }
-        }
-        return out;
-    }
-
-    /** SQuAD-style token F1 of normalised words (bags of words). */
-    static double tokenF1(String expected, String predicted) {
-        List<String> a = Arrays.asList(CaptionText.normalised(expected).split(" "));
-        List<String> b = Arrays.asList(CaptionText.normalised(predicted).split(" "));
-        if (CaptionText.normalised(predicted).isEmpty()) {
-            return 0;
-        }
-        Map<String, Integer> counts = new HashMap<>();
-        a.forEach(w -> counts.merge(w, 1, Integer::sum));
-        int common = 0;
-        for (String w : b) {
-            if (counts.getOrDefault(w, 0) > 0) {
-                counts.merge(w, -1, Integer::sum);
-                common++;
-            }
-        }
-        if (common == 0) {
-            return 0;
-        }
-        double p = common / (double) b.size();
-        double r = common / (double) a.size();
-        return 2 * p * r / (p + r);
     }
 
     private static ObjectNode latencyJson(List<Long> nanos) {
@@ -288,14 +252,15 @@ public final class Evaluator {
         boolean parsed;
         boolean decisionCorrect;
         boolean multiStep;
-        int taskTp;
-        int taskPredicted;
-        int taskGold;
-        int edgeTp;
-        int edgePredicted;
-        int edgeGold;
+        TaskBenchMetrics.Counts nodes = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts edges = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts argNames = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts argValues = TaskBenchMetrics.Counts.ZERO;
         final List<Double> tokenF1 = new ArrayList<>();
+        final List<Double> copyBaseline = new ArrayList<>();
         final List<Double> cosine = new ArrayList<>();
+        Double answerTokenF1;
+        Double answerRougeL;
         String problem;
         List<MetaResponse> predicted = List.of();
     }
@@ -305,65 +270,81 @@ public final class Evaluator {
         long records;
         long parsed;
         long decisions;
-        long taskTp;
-        long taskPredicted;
-        long taskGold;
         long multiStep;
-        long edgeTp;
-        long edgePredicted;
-        long edgeGold;
+        TaskBenchMetrics.Counts nodes = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts edges = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts argNames = TaskBenchMetrics.Counts.ZERO;
+        TaskBenchMetrics.Counts argValues = TaskBenchMetrics.Counts.ZERO;
         double tokenF1Sum;
+        double copySum;
         double cosineSum;
-        long matchedPrompts;
+        long expectedPrompts;
         long embeddedPrompts;
+        double answerF1Sum;
+        double answerRougeSum;
+        long answers;
 
         void add(Outcome o) {
             records++;
             parsed += o.parsed ? 1 : 0;
             decisions += o.decisionCorrect ? 1 : 0;
-            taskTp += o.taskTp;
-            taskPredicted += o.taskPredicted;
-            taskGold += o.taskGold;
-            if (o.multiStep) {
-                multiStep++;
-                edgeTp += o.edgeTp;
-                edgePredicted += o.edgePredicted;
-                edgeGold += o.edgeGold;
-            }
+            multiStep += o.multiStep ? 1 : 0;
+            nodes = nodes.plus(o.nodes);
+            edges = edges.plus(o.edges);
+            argNames = argNames.plus(o.argNames);
+            argValues = argValues.plus(o.argValues);
             o.tokenF1.forEach(v -> tokenF1Sum += v);
-            matchedPrompts += o.tokenF1.size();
+            o.copyBaseline.forEach(v -> copySum += v);
+            expectedPrompts += o.tokenF1.size();
             o.cosine.forEach(v -> cosineSum += v);
             embeddedPrompts += o.cosine.size();
+            if (o.answerTokenF1 != null) {
+                answers++;
+                answerF1Sum += o.answerTokenF1;
+                answerRougeSum += o.answerRougeL;
+            }
         }
 
         ObjectNode toJson() {
             ObjectNode o = Json.object();
             o.put("records", records);
-            o.put("parseSuccessRate", ratio(parsed, records));
-            o.put("callDecisionAccuracy", ratio(decisions, records));
-            o.put("taskPrecision", ratio(taskTp, taskPredicted));
-            o.put("taskRecall", ratio(taskTp, taskGold));
-            o.put("taskF1", f1(taskTp, taskPredicted, taskGold));
-            o.put("matchedCalls", matchedPrompts);
-            o.put("promptTokenF1", matchedPrompts == 0 ? 0 : tokenF1Sum / matchedPrompts);
+            put(o, "parseSuccessRate", ratio(parsed, records));
+            put(o, "callDecisionAccuracy", ratio(decisions, records));
+            metric(o, "n", nodes);
+            metric(o, "e", edges);
+            metric(o, "t", argNames);
+            metric(o, "v", argValues);
+            put(o, "taskF1", nodes.f1());
+            o.put("expectedPrompts", expectedPrompts);
+            put(o, "promptTokenF1", expectedPrompts == 0 ? null : tokenF1Sum / expectedPrompts);
+            put(o, "promptTokenF1CopyBaseline", expectedPrompts == 0 ? null : copySum / expectedPrompts);
             if (embeddedPrompts > 0) {
                 o.put("promptCosine", cosineSum / embeddedPrompts);
             }
+            o.put("textAnswers", answers);
+            put(o, "answerTokenF1", answers == 0 ? null : answerF1Sum / answers);
+            put(o, "answerRougeL", answers == 0 ? null : answerRougeSum / answers);
             o.put("multiStepRecords", multiStep);
-            o.put("edgeF1", f1(edgeTp, edgePredicted, edgeGold));
             return o;
         }
 
-        private static double ratio(long a, long b) {
-            return b == 0 ? 0 : a / (double) b;
+        private static void metric(ObjectNode o, String prefix, TaskBenchMetrics.Counts c) {
+            put(o, prefix + "Precision", c.precision());
+            put(o, prefix + "Recall", c.recall());
+            put(o, prefix + "F1", c.f1());
+            o.put(prefix + "Support", c.tp() + c.fn());
         }
 
-        /** F1 from counts; two empty sets agree perfectly. */
-        private static double f1(long tp, long predicted, long gold) {
-            if (predicted == 0 && gold == 0) {
-                return 1;
+        private static void put(ObjectNode o, String key, Double value) {
+            if (value == null) {
+                o.putNull(key);
+            } else {
+                o.put(key, value);
             }
-            return predicted + gold == 0 ? 0 : 2.0 * tp / (predicted + gold);
+        }
+
+        private static Double ratio(long a, long b) {
+            return b == 0 ? null : a / (double) b;
         }
     }
 
@@ -397,16 +378,17 @@ public final class Evaluator {
             b.append("<p>Split: ").append(Html.escape(split)).append("</p>\n");
             Map<String, Object> rows = new LinkedHashMap<>();
             overall.properties().forEach(e -> rows.put(e.getKey(), e.getValue().isNumber() ? e.getValue().doubleValue()
-                    : e.getValue().asText()));
+                    : e.getValue().isNull() ? "n/a (nothing to score)" : e.getValue().asText()));
             b.append(Html.table(rows));
             Map<String, Double> rates = new LinkedHashMap<>();
-            for (String k : List.of("parseSuccessRate", "callDecisionAccuracy", "taskF1", "promptTokenF1", "promptCosine", "edgeF1")) {
-                if (overall.has(k)) {
+            for (String k : List.of("parseSuccessRate", "callDecisionAccuracy", "nF1", "eF1", "tF1", "vF1", "promptTokenF1",
+                    "promptTokenF1CopyBaseline", "promptCosine", "answerTokenF1", "answerRougeL")) {
+                if (overall.hasNonNull(k)) {
                     rates.put(k, overall.get(k).asDouble());
                 }
             }
             b.append(Html.barChart("Scores (0 to 1)", rates));
-            for (String metric : List.of("callDecisionAccuracy", "taskF1")) {
+            for (String metric : List.of("callDecisionAccuracy", "nF1")) {
                 Map<String, Double> perKind = new LinkedHashMap<>();
                 byKind.forEach((k, s) -> perKind.put(k, s.path(metric).asDouble()));
                 b.append(Html.barChart(metric + " by kind", perKind));

@@ -6,15 +6,18 @@ import java.util.Locale;
 public enum ExportFormat {
     /** {@code <split>.jsonl} in the output directory: one {@link DatasetRecord} per line. */
     NATIVE("", ".jsonl"),
-    /** {@code llava/<split>.json}: a JSON array of LLaVA conversations ({@code from: human/gpt}). */
+    /**
+     * {@code llava/<split>.json}: a JSON array of LLaVA conversations ({@code from: human/gpt}) for image
+     * and text-only records; {@code llava/<split>-video-audio.json} for video and sound records.
+     */
     LLAVA("llava", ".json"),
     /**
-     * {@code modaverse/<split>.jsonl}: instruction and output, each call written as ModaVerse's
-     * {@code Modality: [IMAGE] Prompt: …} line. ModaVerse has no speech or edit notation: records
-     * with those calls are left out of this export (and counted).
+     * {@code modaverse/<split>.json}: one JSON array of {@code {instruction, media, meta_response}}
+     * examples as ModaVerse's loader reads them, one call (or a text answer) each; records ModaVerse
+     * cannot express are left out (and counted).
      */
-    MODAVERSE("modaverse", ".jsonl"),
-    /** {@code openai/<split>.jsonl}: OpenAI chat fine-tuning lines, calls as {@code tool_calls}, tools declared. */
+    MODAVERSE("modaverse", ".json"),
+    /** {@code openai/<split>.jsonl}: OpenAI chat fine-tuning lines, calls as {@code tool_calls} or {@code <meta>} text. */
     OPENAI("openai", ".jsonl");
 
     private final String directory;

@@ -1,6 +1,5 @@
 package dev.modaweave.datasets;
 
-import dev.modaweave.datasets.internal.CaptionText;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -8,7 +8,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.datasets.internal.RateLimiter;
 import dev.modaweave.tools.Json;
 

@@ -18,7 +18,8 @@ import java.util.Map;
  * Checks a record's assistant text the way the agent will read it: agent-core's parser must find
  * exactly the record's calls (nothing malformed), and agent-core's validator must accept them
  * (known tasks, arguments matching the schemas, no dangling or cyclic {@code $ref}, turn limits),
- * with the record's attached media (and their modalities) as the artifacts known before the turn.
+ * with the record's attached media and the calls of earlier assistant turns (and their modalities) as the
+ * artifacts known before the turn.
  */
 public final class RecordChecker {
 
@@ -57,9 +58,26 @@ public final class RecordChecker {
         }
         Map<String, Modality> attached = new HashMap<>();
         record.media().forEach(m -> attached.put(m.artifactId(), m.modality()));
+        List<DatasetRecord.Message> messages = record.messages();
+        for (int i = 0; i < messages.size() - 1; i++) {
+            if (!messages.get(i).role().equals(DatasetRecord.Message.ASSISTANT)) {
+                continue;
+            }
+            for (ParseEvent event : MetaResponseParser.parseAll(messages.get(i).content())) {
+                if (event instanceof ParseEvent.Meta meta) {
+                    attached.put(meta.call().id(), outputOf(meta.call().task()));
+                } else if (event instanceof ParseEvent.Malformed malformed) {
+                    problems.add("malformed meta-response in an earlier turn: " + malformed.reason());
+                }
+            }
+        }
         for (ValidationError error : validator.validateTurn(record.calls(), attached)) {
             problems.add("invalid call: " + error);
         }
         return problems;
+    }
+
+    private static Modality outputOf(String task) {
+        return DatasetTools.catalog().byTask(task).stream().findFirst().map(d -> d.outputModality()).orElse(null);
     }
 }

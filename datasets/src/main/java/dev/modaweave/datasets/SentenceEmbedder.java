@@ -2,7 +2,7 @@ package dev.modaweave.datasets;
 
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 
 import java.util.List;
 
@@ -17,10 +17,11 @@ public interface SentenceEmbedder {
 
     /**
      * The all-MiniLM-L6-v2 model that LangChain4j ships, run in batches with padding (several times
-     * faster on short captions than one text at a time). Loaded once per JVM; works offline.
+     * faster on short captions than one text at a time): the JVM's one {@link MiniLmEncoder}, shared with the
+     * planner and the DJL generators. Works offline.
      */
     static SentenceEmbedder miniLm() {
-        return MiniLmEncoder.shared();
+        return texts -> MiniLmEncoder.shared().embed(texts);
     }
 
     /** Any LangChain4j embedding model; vectors are normalised to unit length. */

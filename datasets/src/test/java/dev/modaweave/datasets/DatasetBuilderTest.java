@@ -45,7 +45,8 @@ class DatasetBuilderTest {
         List<DatasetRecord> records = records(out);
         assertThat(records).hasSize(600);
         assertThat(records).extracting(DatasetRecord::split).contains(Split.TRAIN, Split.VAL, Split.TEST);
-        for (String f : List.of("llava/train.json", "modaverse/train.jsonl", "openai/train.jsonl", "build.json", "README.md")) {
+        for (String f : List.of("llava/train.json", "llava/train-video-audio.json", "modaverse/train.json", "openai/train.jsonl",
+                "build.json", "README.md")) {
             assertThat(out.resolve(f)).isNotEmptyFile();
         }
         assertThat(Json.parse(Files.readString(out.resolve("llava/train.json"))).isArray()).isTrue();
@@ -65,9 +66,16 @@ class DatasetBuilderTest {
         DatasetRecord narration = records.stream().filter(r -> r.variant().equals("image-then-narration")).findFirst().orElseThrow();
         assertThat(narration.calls().get(1).task()).isEqualTo("text-to-speech");
         assertThat(narration.calls().get(1).args().path("text").asText()).isNotBlank();
+        assertThat(narration.calls().get(1).references()).containsExactly("img1");
+        assertThat(narration.userText()).contains(narration.calls().get(1).args().path("text").asText());
         DatasetRecord upload = records.stream().filter(r -> r.variant().equals("upload-edit")).findFirst().orElseThrow();
         assertThat(upload.calls().get(0).references()).containsExactlyElementsOf(upload.mediaArtifactIds());
         assertThat(records.stream().filter(r -> r.variant().startsWith("no-call"))).allMatch(r -> r.calls().isEmpty());
+        assertThat(records).extracting(DatasetRecord::variant).contains("three-calls", "two-sentences", "music",
+                "styled-image", "media-question", "no-call-question");
+        assertThat(records).anyMatch(r -> r.variant().startsWith("follow-up") && r.messages().size() == 4);
+        long textOnly = records.stream().filter(r -> r.calls().isEmpty() && r.media().isEmpty()).count();
+        assertThat(textOnly).as("text-only turns").isGreaterThanOrEqualTo(records.size() / 4);
     }
 
     @Test

@@ -104,11 +104,21 @@ class EvaluatorTest {
         assertThat(o.path("records").asInt()).isEqualTo(4);
         assertThat(o.path("parseSuccessRate").asDouble()).isEqualTo(0.5);
         assertThat(o.path("callDecisionAccuracy").asDouble()).isEqualTo(0.75);
-        assertThat(o.path("taskF1").asDouble()).isCloseTo(6.0 / 7, within(1e-9));
-        assertThat(o.path("promptTokenF1").asDouble()).isCloseTo((10.0 / 11 + 2) / 3, within(1e-9));
+        assertThat(o.path("nF1").asDouble()).isCloseTo(6.0 / 7, within(1e-9));
+        assertThat(o.path("nPrecision").asDouble()).isEqualTo(1.0);
+        assertThat(o.path("nRecall").asDouble()).isEqualTo(0.75);
+        assertThat(o.path("taskF1").asDouble()).isEqualTo(o.path("nF1").asDouble());
+        assertThat(o.path("eF1").asDouble()).isEqualTo(1.0);
+        assertThat(o.path("tF1").asDouble()).isCloseTo(8.0 / 9, within(1e-9));
+        assertThat(o.path("vF1").asDouble()).isCloseTo(2.0 / 3, within(1e-9));
+        assertThat(o.path("expectedPrompts").asInt()).isEqualTo(4);
+        assertThat(o.path("promptTokenF1").asDouble()).isCloseTo((10.0 / 11 + 2 + 0) / 4, within(1e-9));
+        assertThat(o.path("promptTokenF1CopyBaseline").asDouble())
+                .isCloseTo((10.0 / 11 + 2.0 / 3 + 1.0 / 6 + 1.0 / 3) / 4, within(1e-9));
         assertThat(o.path("promptCosine").asDouble()).isBetween(0.8, 1.0);
+        assertThat(o.path("textAnswers").asInt()).isEqualTo(1);
+        assertThat(o.path("answerTokenF1").asDouble()).isEqualTo(0.0);
         assertThat(o.path("multiStepRecords").asInt()).isEqualTo(1);
-        assertThat(o.path("edgeF1").asDouble()).isEqualTo(1.0);
         assertThat(report.latency().path("count").asInt()).isEqualTo(4);
         assertThat(report.examples()).anyMatch(e -> e.startsWith("r2: malformed")).anyMatch(e -> e.startsWith("r4: model failed"));
         assertThat(report.byKind()).containsKeys("generation", "reasoning");
@@ -162,7 +172,9 @@ class EvaluatorTest {
                 .evaluate(splitFile());
 
         assertThat(report.overall().path("records").asInt()).isEqualTo(3);
-        assertThat(report.byKind().get("reasoning").path("edgeF1").asDouble()).isEqualTo(1.0);
+        assertThat(report.byKind().get("reasoning").path("eF1").asDouble()).isEqualTo(1.0);
+        assertThat(report.byKind().get("generation").path("eF1").isNull()).as("no edges to score is not a score").isTrue();
+        assertThat(report.byKind().get("generation").path("ePrecision").isNull()).isTrue();
     }
 
     @Test

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.datasets.DatasetRecord.MediaRef;
 import dev.modaweave.datasets.DatasetRecord.Message;
-import dev.modaweave.datasets.internal.CaptionText;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import org.junit.jupiter.api.Test;
@@ -34,10 +33,17 @@ class ExportersTest {
     }
 
     @Test
-    void modaverse_export_writes_modality_lines_and_skips_calls_it_cannot_express() {
+    void modaverse_export_writes_one_call_or_a_text_answer_and_skips_what_it_cannot_express() {
         ObjectNode o = Exporters.modaVerse(record(List.of(IMAGE), List.of())).orElseThrow();
-        assertThat(o.path("output").asText()).isEqualTo("Here it is:\nModality: [IMAGE] Prompt: a red fox");
+        assertThat(o.path("instruction").asText()).isEqualTo("Draw a red fox.");
+        assertThat(o.path("media").path("image").asText()).isEqualTo("none");
+        assertThat(o.path("meta_response").path("modality").asText()).isEqualTo("image");
+        assertThat(o.path("meta_response").path("prompt").asText()).isEqualTo("a red fox");
+        ObjectNode text = Exporters.modaVerse(record(List.of(), List.of())).orElseThrow();
+        assertThat(text.path("meta_response").path("modality").asText()).isEqualTo("text");
+        assertThat(text.path("meta_response").path("prompt").asText()).isEqualTo("Here it is:");
         assertThat(Exporters.modaVerse(record(List.of(IMAGE, edit()), List.of()))).isEqualTo(Optional.empty());
+        assertThat(Exporters.modaVerseSkipReason(record(List.of(IMAGE, edit()), List.of()))).startsWith("several calls");
     }
 
     @Test
@@ -51,16 +57,29 @@ class ExportersTest {
         assertThat(Json.parse(second.path("function").path("arguments").asText()).path("image").path("$ref").asText())
                 .isEqualTo("img1");
         assertThat(o.path("tools")).hasSize(5);
-        assertThat(o.path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(o.path("messages").get(0).path("content").asText()).isEqualTo(Exporters.TOOLS_SYSTEM_PROMPT).doesNotContain("<meta>");
     }
 
     @Test
-    void llava_export_puts_a_media_token_before_the_question_and_names_the_caption() {
-        String artifact = CaptionText.artifactId("coco-1");
-        ObjectNode o = Exporters.llava(record(List.of(), List.of(new MediaRef(artifact, Modality.IMAGE, "coco-1"))));
-        assertThat(o.path("image").asText()).isEqualTo("coco-1");
-        assertThat(o.path("conversations").get(0).path("value").asText()).isEqualTo("<image>\nDraw a red fox.");
+    void openai_meta_style_keeps_the_meta_text_and_teaches_it_in_the_system_prompt() {
+        ObjectNode o = Exporters.openAi(record(List.of(IMAGE), List.of()), Exporters.OpenAiStyle.META);
+        assertThat(o.has("tools")).isFalse();
+        assertThat(o.path("messages").get(0).path("content").asText()).contains("<meta>");
+        assertThat(o.path("messages").get(2).path("content").asText()).contains(IMAGE.toCanonicalText());
+        assertThat(o.path("messages").get(2).has("tool_calls")).isFalse();
+    }
+
+    @Test
+    void llava_export_names_the_coco_file_and_shows_the_attached_artifact() {
+        String captionId = "coco2017-val-img270677-ann264694";
+        String artifact = CaptionText.artifactId(captionId);
+        ObjectNode o = Exporters.llava(record(List.of(), List.of(new MediaRef(artifact, Modality.IMAGE, captionId))));
+        assertThat(o.path("image").asText()).isEqualTo("val2017/000000270677.jpg");
+        assertThat(o.path("conversations").get(0).path("value").asText())
+                .isEqualTo("<image>\n[attached image: " + artifact + "]\nDraw a red fox.");
         assertThat(o.path("conversations").get(1).path("from").asText()).isEqualTo("gpt");
+        assertThat(Exporters.mediaFile("msrvtt-video42", Modality.VIDEO)).isEqualTo("video42.mp4");
+        assertThat(Exporters.modaVerseMediaFile("audiocaps-91139", Modality.AUDIO)).isEqualTo("audiocaps/91139.wav");
     }
 
     @Test

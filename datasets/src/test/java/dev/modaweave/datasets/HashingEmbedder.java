@@ -1,7 +1,6 @@
 package dev.modaweave.datasets;
 
-import dev.modaweave.datasets.internal.CaptionText;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 
 import java.util.List;
 

@@ -82,11 +82,19 @@ public final class Prompts {
      *                        instead of writing {@code <meta>} blocks
      */
     public String systemPrompt(ToolCatalog catalog, boolean nativeToolCalls) {
-        return render(nativeToolCalls ? "native-system.txt" : "system.txt", Map.of("catalog", catalog(catalog)));
+        return render(nativeToolCalls ? "native-system.txt" : "system.txt", Map.of("catalog", catalog(catalog, !nativeToolCalls)));
     }
 
     /** The tool catalog, grouped by task, with each tool's arguments and an example call. */
     public String catalog(ToolCatalog catalog) {
+        return catalog(catalog, true);
+    }
+
+    /**
+     * The tool catalog, grouped by task, with the arguments each tool takes; with {@code examples} also an
+     * example {@code <meta>} call per tool (left out for native tool calling, where calls are functions).
+     */
+    public String catalog(ToolCatalog catalog, boolean examples) {
         Map<String, List<ToolDescriptor>> byTask = new LinkedHashMap<>();
         for (ToolDescriptor tool : catalog.all()) {
             byTask.computeIfAbsent(tool.task(), t -> new ArrayList<>()).add(tool);
@@ -101,7 +109,7 @@ public final class Prompts {
                 sb.append("  tool \"").append(tool.name()).append("\"").append(tool.preview() ? " (preview)" : "")
                         .append(": ").append(tool.description().strip()).append('\n');
                 sb.append("    arguments: ").append(describeArguments(tool.argumentsSchema())).append('\n');
-                if (tool.example() != null) {
+                if (examples && tool.example() != null) {
                     ObjectNode call = Json.object().put("id", "x1").put("task", tool.task());
                     call.set("args", tool.example());
                     sb.append("    example: <meta>").append(Json.write(call)).append("</meta>\n");

@@ -45,6 +45,19 @@ class PromptsTest {
     }
 
     @Test
+    void the_native_system_prompt_shows_each_tools_arguments_and_no_meta_examples() {
+        ToolDescriptor real = ToolDescriptor.builder().name("automatic1111").task("text-to-image").outputModality(Modality.IMAGE)
+                .description("Stable Diffusion on AUTOMATIC1111.")
+                .argumentsSchema(json("{\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\"},\"negative_prompt\":{\"type\":\"string\"}}}"))
+                .example(json("{\"prompt\":\"a fox\"}")).build();
+        String prompt = Prompts.defaults().systemPrompt(ToolCatalog.of(IMAGE, real), true);
+        assertThat(prompt).doesNotContain("<meta>").doesNotContain("example:")
+                .contains("tool \"automatic1111\": Stable Diffusion on AUTOMATIC1111.")
+                .contains("negative_prompt (string, optional)")
+                .contains("width (integer 64–1024, optional)");
+    }
+
+    @Test
     void the_catalog_changes_when_tools_come_and_go() {
         var prompts = Prompts.defaults();
         assertThat(prompts.catalog(ToolCatalog.of(IMAGE))).doesNotContain("image-edit");

@@ -10,6 +10,8 @@ import dev.modaweave.tools.EventBusAddresses;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ToolWorker;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,6 +24,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,13 +36,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code modaweave bench dispatch}: a no-op tool driven open-loop through the dispatcher at fixed
  * call rates, embedded (one process) and clustered (the tool's worker in a second process).
  * Latency is measured from each call's scheduled send time to its outcome, so a stalled dispatcher
- * shows up in the figures instead of slowing the load down.
+ * shows up in the figures instead of slowing the load down. Each run is followed, at the same rate,
+ * by a baseline over the same hops (a plain handler that forwards each call to the worker's address),
+ * and the row gives the dispatcher's p99 over the baseline's.
  */
 @Command(name = "dispatch",
         mixinStandardHelpOptions = true,
         description = {
                 "Drive a no-op tool through the dispatcher open-loop at fixed rates, embedded and clustered.",
-                "Prints one JSON line per run: {\"mode\":\"embedded|clustered\",\"rate\":…,\"p50_ms\":…,\"p99_ms\":…,\"max_ms\":…,\"errors\":…}."})
+                "Each rate also runs a baseline over the same hops: a plain request/reply handler that only forwards to the worker.",
+                "Prints one JSON line per run: {\"mode\":\"embedded|clustered\",\"rate\":…,\"p50_ms\":…,\"p99_ms\":…,\"max_ms\":…,\"errors\":…,",
+                "\"baseline_p99_ms\":…,\"p99_ratio\":…,\"baseline_errors\":…}."})
 public final class BenchDispatchCommand implements Callable<Integer> {
 
     @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000", description = "Calls per second (default: ${DEFAULT-VALUE}).")
@@ -136,29 +143,88 @@ public final class BenchDispatchCommand implements Callable<Integer> {
         return Files.createTempDirectory("modaweave-bench-dispatch-");
     }
 
+    /**
+     * Runs every rate through the dispatcher and, in alternating one-second slices at the same rate, through the
+     * baseline: a plain
+     * request/reply handler on the driver node that only forwards each call to the same no-op worker's address
+     * and relays its reply. The same hops without the dispatcher, so {@code p99_ratio} is the dispatcher's cost
+     * whatever the machine's load.
+     */
     private void runAll(PrintWriter out, String mode, Vertx vertx) throws InterruptedException {
-        if (warmupSeconds > 0) {
-            run(vertx, mode + "-warmup", Math.min(1000, Arrays.stream(rates).max().orElse(500)), warmupSeconds);
+        String forwarder;
+        try {
+            forwarder = vertx.deployVerticle(new BaselineForwarder()).await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the baseline forwarder did not start: " + e.getMessage(), e);
         }
-        for (int rate : rates) {
-            Result r = run(vertx, mode + "-" + rate, rate, seconds);
-            ObjectNode line = Json.object();
-            line.put("mode", mode);
-            line.put("rate", rate);
-            line.put("p50_ms", round(percentile(r.latencies, 50)));
-            line.put("p99_ms", round(percentile(r.latencies, 99)));
-            line.put("max_ms", round(percentile(r.latencies, 100)));
-            line.put("errors", r.errors);
-            out.println(Json.write(line));
-            out.flush();
+        try {
+            if (warmupSeconds > 0) {
+                int warmupRate = Math.min(1000, Arrays.stream(rates).max().orElse(500));
+                run(vertx, mode + "-warmup", warmupRate, warmupSeconds, false);
+                run(vertx, mode + "-baseline-warmup", warmupRate, Math.max(1, warmupSeconds / 2), true);
+            }
+            for (int rate : rates) {
+                // one-second slices, alternating, so both see the same machine: other processes' load moves both
+                List<Result> dispatched = new ArrayList<>();
+                List<Result> forwarded = new ArrayList<>();
+                for (int second = 0; second < seconds; second++) {
+                    dispatched.add(run(vertx, mode + "-" + rate + "-" + second, rate, 1, false));
+                    forwarded.add(run(vertx, mode + "-baseline-" + rate + "-" + second, rate, 1, true));
+                }
+                Result r = Result.of(dispatched);
+                Result baseline = Result.of(forwarded);
+                double p99 = round(percentile(r.latencies, 99));
+                double baselineP99 = round(percentile(baseline.latencies, 99));
+                ObjectNode line = Json.object();
+                line.put("mode", mode);
+                line.put("rate", rate);
+                line.put("p50_ms", round(percentile(r.latencies, 50)));
+                line.put("p99_ms", p99);
+                line.put("max_ms", round(percentile(r.latencies, 100)));
+                line.put("errors", r.errors);
+                line.put("baseline_p99_ms", baselineP99);
+                line.put("p99_ratio", baselineP99 > 0 ? Math.round(p99 / baselineP99 * 100) / 100.0 : 0);
+                line.put("baseline_errors", baseline.errors);
+                out.println(Json.write(line));
+                out.flush();
+            }
+        } finally {
+            try {
+                vertx.undeploy(forwarder).await(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // the node is closed next anyway
+            }
+        }
+    }
+
+    /** The baseline's stand-in for the dispatcher: forwards each call to the no-op tool's address and relays the reply. */
+    private static final class BaselineForwarder extends VerticleBase {
+        static final String ADDRESS = "modaweave.bench.forward";
+        private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(60_000);
+
+        @Override
+        public Future<?> start() {
+            return vertx.eventBus().<JsonObject>consumer(ADDRESS, m -> vertx.eventBus()
+                    .<JsonObject>request(EventBusAddresses.tool(BenchmarkTools.NOOP), m.body(), delivery)
+                    .onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            m.reply(ar.result().body());
+                        } else {
+                            m.fail(500, ar.cause().getMessage());
+                        }
+                    })).completion();
         }
     }
 
     private record Result(long[] latencies, int errors) {
+        static Result of(List<Result> slices) {
+            long[] all = slices.stream().flatMapToLong(r -> Arrays.stream(r.latencies)).toArray();
+            return new Result(all, slices.stream().mapToInt(Result::errors).sum());
+        }
     }
 
     /** Sends {@code rate × seconds} calls on schedule and waits for every outcome. */
-    private static Result run(Vertx vertx, String runId, int rate, int seconds) throws InterruptedException {
+    private static Result run(Vertx vertx, String runId, int rate, int seconds, boolean baseline) throws InterruptedException {
         int total = rate * seconds;
         long[] latencies = new long[total];
         AtomicInteger errors = new AtomicInteger();
@@ -173,13 +239,17 @@ public final class BenchDispatchCommand implements Callable<Integer> {
             while (sent[0] < total && start + sent[0] * intervalNanos <= now) {
                 int i = sent[0]++;
                 long intended = start + i * intervalNanos;
-                JsonObject request = new JsonObject().put("requestId", prefix + "-" + i).put("turnId", prefix + "-" + i)
-                        .put("await", true)
-                        .put("calls", new JsonArray().add(new JsonObject().put("id", "c").put("tool", BenchmarkTools.NOOP)
-                                .put("args", new JsonObject().put("prompt", "x"))));
-                vertx.eventBus().<JsonObject>request(EventBusAddresses.DISPATCH, request, delivery).onComplete(ar -> {
+                JsonObject request = baseline
+                        ? new JsonObject().put("jobId", prefix + "-" + i + ":c").put("attempt", 1)
+                                .put("args", new JsonObject().put("prompt", "x"))
+                        : new JsonObject().put("requestId", prefix + "-" + i).put("turnId", prefix + "-" + i)
+                                .put("await", true)
+                                .put("calls", new JsonArray().add(new JsonObject().put("id", "c").put("tool", BenchmarkTools.NOOP)
+                                        .put("args", new JsonObject().put("prompt", "x"))));
+                String address = baseline ? BaselineForwarder.ADDRESS : EventBusAddresses.DISPATCH;
+                vertx.eventBus().<JsonObject>request(address, request, delivery).onComplete(ar -> {
                     latencies[i] = System.nanoTime() - intended;
-                    if (ar.failed() || !completed(ar.result().body())) {
+                    if (ar.failed() || !(baseline ? ar.result().body().getBoolean("ok", false) : completed(ar.result().body()))) {
                         errors.incrementAndGet();
                     }
                     finished.countDown();

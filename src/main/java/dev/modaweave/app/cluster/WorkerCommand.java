@@ -5,10 +5,13 @@ import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
+import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.ToolRegistry;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -47,9 +50,8 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--cluster", description = "Join a cluster instead of running alone.")
     boolean cluster;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "Configuration file (default: $MODAWEAVE_CONFIG, else ./modaweave.yaml when present); its cluster: and store: sections give the defaults below.")
-    Path configFile;
+    @picocli.CommandLine.Mixin
+    ConfigOption configOption;
 
     @Option(names = "--members", split = ",", paramLabel = "HOST:PORT",
             description = "Cluster members to contact when joining (default: cluster.members, 127.0.0.1:5701).")
@@ -71,28 +73,25 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Vert.x event-loop threads of this node (default: twice the cores, Vert.x's default).")
     Integer eventLoops;
 
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds one attempt of a tool may take (default: ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @picocli.CommandLine.Mixin
+    AttemptOptions attempts;
+
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (timeoutSeconds < 1) {
-            throw new UsageException("--timeout is " + timeoutSeconds + "; use at least 1 second");
-        }
-        ModaweaveConfig config;
-        try {
-            config = ConfigLoader.load(configFile, System.getenv()).config();
-        } catch (ConfigException e) {
-            throw new UsageException(e.getMessage(), e);
-        }
+        attempts.apply(ToolWorker.Options.builder());
+        ConfigLoader.Loaded loaded = configOption.load();
+        ModaweaveConfig config = loaded.config();
         members = members != null ? members : config.cluster().members();
         port = port != null ? port : config.cluster().port();
         host = host != null ? host : config.cluster().host();
         clusterName = clusterName != null ? clusterName : config.cluster().name();
-        Map<String, GeneratorTool> chosen = resolveTools(tools);
+        Map<String, GeneratorTool> chosen = resolveTools(tools, loaded, pluginOptions.open(loaded));
         Path storeDir = store != null ? store : config.store().dir();
         FileSystemArtifactStore artifacts = FileSystemArtifactStore.open(storeDir);
         if (eventLoops != null && (eventLoops < 1 || eventLoops > 256)) {
@@ -129,8 +128,7 @@ public final class WorkerCommand implements Callable<Integer> {
             }
         }, "modaweave-worker-shutdown"));
         for (GeneratorTool tool : chosen.values()) {
-            ToolWorker.Options options = ToolWorker.Options.builder().nodeId(nodeId)
-                    .timeout(Duration.ofSeconds(timeoutSeconds)).build();
+            ToolWorker.Options options = attempts.apply(ToolWorker.Options.builder()).nodeId(nodeId).build();
             vertx.deployVerticle(ToolWorker.of(tool, artifacts, options)).await(30, TimeUnit.SECONDS);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -143,9 +141,32 @@ public final class WorkerCommand implements Callable<Integer> {
 
     /** Finds each named tool among the service providers and the benchmark tools. */
     static Map<String, GeneratorTool> resolveTools(List<String> names) {
+        return resolveTools(names, new ConfigLoader.Loaded(ModaweaveConfig.defaults(), null), Plugins.none());
+    }
+
+    /**
+     * Finds each named tool among the service providers (on the class path and in the plugin jars), the
+     * tools of the configuration's {@code tools:} section and the benchmark tools; the tools not chosen are closed.
+     */
+    static Map<String, GeneratorTool> resolveTools(List<String> names, ConfigLoader.Loaded loaded, Plugins plugins) {
         Map<String, GeneratorTool> providers = new LinkedHashMap<>();
-        for (GeneratorTool tool : ToolRegistry.loadServices(WorkerCommand.class.getClassLoader())) {
-            providers.put(tool.descriptor().name(), tool);
+        for (SourcedTool tool : plugins.toolsWithBuiltIns(WorkerCommand.class.getClassLoader())) {
+            providers.put(tool.name(), tool.tool());
+        }
+        try {
+            for (GeneratorTool tool : ConfiguredTools.create(loaded, plugins.toolFactories(WorkerCommand.class.getClassLoader()),
+                    System::getenv)) {
+                GeneratorTool earlier = providers.putIfAbsent(tool.descriptor().name(), tool);
+                if (earlier != null) {
+                    tool.close();
+                    providers.values().forEach(GeneratorTool::close);
+                    throw new UsageException("two tools are named '" + tool.descriptor().name() + "': " + earlier.getClass().getName()
+                            + " and a configured " + tool.getClass().getName() + "; rename the configured one");
+                }
+            }
+        } catch (ConfigException e) {
+            providers.values().forEach(GeneratorTool::close);
+            throw new UsageException(e.getMessage(), e);
         }
         Map<String, GeneratorTool> chosen = new LinkedHashMap<>();
         for (String name : names) {
@@ -153,10 +174,12 @@ public final class WorkerCommand implements Callable<Integer> {
             if (tool == null) {
                 List<String> known = new ArrayList<>(providers.keySet());
                 known.addAll(BenchmarkTools.names());
+                providers.values().forEach(GeneratorTool::close);
                 throw new UsageException("no tool is named '" + name + "'; available: " + String.join(", ", known));
             }
             chosen.put(name, tool);
         }
+        providers.values().stream().filter(t -> !chosen.containsValue(t)).forEach(GeneratorTool::close);
         return chosen;
     }
 }

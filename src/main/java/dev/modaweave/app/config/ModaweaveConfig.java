@@ -49,19 +49,22 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
      * @param turnTimeout      a turn is cancelled after this (default 10m)
      * @param maxCallsPerTurn  meta-responses per turn (default 16)
      * @param maxArgumentBytes size of one call's arguments (default 16384)
+     * @param orphanTimeout    a call no live worker can take fails with {@code no_worker} after this (default 30s)
      */
     public record Agent(int maxRounds, int repairRounds, int memoryMessages, Duration turnTimeout,
-                        int maxCallsPerTurn, int maxArgumentBytes) {
-        static final Agent DEFAULTS = new Agent(4, 1, 20, Duration.ofMinutes(10), 16, 16 * 1024);
+                        int maxCallsPerTurn, int maxArgumentBytes, Duration orphanTimeout) {
+        static final Agent DEFAULTS = new Agent(4, 1, 20, Duration.ofMinutes(10), 16, 16 * 1024, Duration.ofSeconds(30));
 
         @JsonCreator
         static Agent of(@JsonProperty("maxRounds") Integer maxRounds, @JsonProperty("repairRounds") Integer repairRounds,
                         @JsonProperty("memoryMessages") Integer memoryMessages, @JsonProperty("turnTimeout") String turnTimeout,
-                        @JsonProperty("maxCallsPerTurn") Integer maxCallsPerTurn, @JsonProperty("maxArgumentBytes") Integer maxArgumentBytes) {
+                        @JsonProperty("maxCallsPerTurn") Integer maxCallsPerTurn, @JsonProperty("maxArgumentBytes") Integer maxArgumentBytes,
+                        @JsonProperty("orphanTimeout") String orphanTimeout) {
             return new Agent(or(maxRounds, DEFAULTS.maxRounds), or(repairRounds, DEFAULTS.repairRounds),
                     or(memoryMessages, DEFAULTS.memoryMessages),
                     turnTimeout == null ? DEFAULTS.turnTimeout : Durations.parse("agent.turnTimeout", turnTimeout),
-                    or(maxCallsPerTurn, DEFAULTS.maxCallsPerTurn), or(maxArgumentBytes, DEFAULTS.maxArgumentBytes));
+                    or(maxCallsPerTurn, DEFAULTS.maxCallsPerTurn), or(maxArgumentBytes, DEFAULTS.maxArgumentBytes),
+                    orphanTimeout == null ? DEFAULTS.orphanTimeout : Durations.parse("agent.orphanTimeout", orphanTimeout));
         }
 
         /** The agent's options; {@code llm} decides native tool calls and multimodal input. */
@@ -107,14 +110,19 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
      * @param maxBodyBytes largest request body, uploads included (default 64 MiB)
      * @param eventLoops   Vert.x event-loop threads of the node {@code serve} and {@code run} start; 0 (the
      *                     default) keeps Vert.x's own default of twice the cores
+     * @param allowedHosts   {@code Host} names served besides loopback names, IP literals and the bound address
+     * @param allowedOrigins browser origins allowed besides the server's own ({@code *} allows any)
+     * @param limits         connection, rate, quota and bridge limits of {@code serve}
      */
-    public record Server(String host, int port, String tokenEnv, long maxBodyBytes, int eventLoops) {
-        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20, 0);
+    public record Server(String host, int port, String tokenEnv, long maxBodyBytes, int eventLoops,
+                         List<String> allowedHosts, List<String> allowedOrigins, Limits limits) {
+        static final Server DEFAULTS = new Server("127.0.0.1", 8080, null, 64L << 20, 0, List.of(), List.of(), Limits.DEFAULTS);
 
         @JsonCreator
         static Server of(@JsonProperty("host") String host, @JsonProperty("port") Integer port,
                          @JsonProperty("tokenEnv") String tokenEnv, @JsonProperty("maxBodyBytes") Long maxBodyBytes,
-                         @JsonProperty("eventLoops") Integer eventLoops) {
+                         @JsonProperty("eventLoops") Integer eventLoops, @JsonProperty("allowedHosts") List<String> allowedHosts,
+                         @JsonProperty("allowedOrigins") List<String> allowedOrigins, @JsonProperty("limits") Limits limits) {
             int p = or(port, DEFAULTS.port);
             if (p < 0 || p > 65535) {
                 throw new ConfigException("server.port is " + p + "; use 0 (any free port) to 65535");
@@ -127,7 +135,48 @@ public record ModaweaveConfig(LlmConfig llm, Agent agent, Store store, Server se
                 throw new ConfigException("server.tokenEnv must name an environment variable (letters, digits, '_'), not hold the token itself");
             }
             return new Server(host == null ? DEFAULTS.host : host, p, tokenEnv, maxBodyBytes == null ? DEFAULTS.maxBodyBytes : maxBodyBytes,
-                    loops);
+                    loops, allowedHosts == null ? List.of() : List.copyOf(allowedHosts),
+                    allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins), limits == null ? Limits.DEFAULTS : limits);
+        }
+
+        /**
+         * {@code server.limits:} — what one server and one client may hold or spend; 0 switches a rate or quota off.
+         *
+         * @param headerTimeout           time a connection has to send a whole request head, and the most an idle
+         *                                keep-alive connection stays open (default 20s)
+         * @param maxConnections          open connections of the server (default 1024)
+         * @param maxConnectionsPerClient open connections of one client address (default 64)
+         * @param turnsPerMinute          turns one client address may start per minute (default 0, no limit)
+         * @param callsPerMinute          calls of one client address's turns per minute (default 0, no limit)
+         * @param storeQuotaBytes         bytes one client address may upload into the store (default 0, no quota)
+         * @param sessionsPerSocket       sessions one event-bus bridge socket may claim (default 64)
+         * @param bridgeDisconnect        {@code cancel} (default) or {@code keep} the turns of a bridge socket that closes
+         */
+        public record Limits(Duration headerTimeout, int maxConnections, int maxConnectionsPerClient, int turnsPerMinute,
+                             int callsPerMinute, long storeQuotaBytes, int sessionsPerSocket, String bridgeDisconnect) {
+            public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(20), 1024, 64, 0, 0, 0, 64, "cancel");
+
+            @JsonCreator
+            static Limits of(@JsonProperty("headerTimeout") String headerTimeout, @JsonProperty("maxConnections") Integer maxConnections,
+                             @JsonProperty("maxConnectionsPerClient") Integer perClient, @JsonProperty("turnsPerMinute") Integer turns,
+                             @JsonProperty("callsPerMinute") Integer calls, @JsonProperty("storeQuotaBytes") Long quota,
+                             @JsonProperty("sessionsPerSocket") Integer sessions, @JsonProperty("bridgeDisconnect") String disconnect) {
+                Limits d = DEFAULTS;
+                Limits l = new Limits(headerTimeout == null ? d.headerTimeout : Durations.parse("server.limits.headerTimeout", headerTimeout),
+                        or(maxConnections, d.maxConnections), or(perClient, d.maxConnectionsPerClient), or(turns, d.turnsPerMinute),
+                        or(calls, d.callsPerMinute), quota == null ? d.storeQuotaBytes : quota, or(sessions, d.sessionsPerSocket),
+                        disconnect == null ? d.bridgeDisconnect : disconnect);
+                if (l.maxConnections < 1 || l.maxConnectionsPerClient < 1 || l.sessionsPerSocket < 1) {
+                    throw new ConfigException("server.limits: maxConnections, maxConnectionsPerClient and sessionsPerSocket must be at least 1");
+                }
+                if (l.turnsPerMinute < 0 || l.callsPerMinute < 0 || l.storeQuotaBytes < 0) {
+                    throw new ConfigException("server.limits: turnsPerMinute, callsPerMinute and storeQuotaBytes must be 0 (off) or positive");
+                }
+                if (!l.bridgeDisconnect.equals("cancel") && !l.bridgeDisconnect.equals("keep")) {
+                    throw new ConfigException("server.limits.bridgeDisconnect is '" + l.bridgeDisconnect + "'; use cancel or keep");
+                }
+                return l;
+            }
         }
     }
 

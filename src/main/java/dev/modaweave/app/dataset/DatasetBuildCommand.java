@@ -6,6 +6,7 @@ import dev.modaweave.agent.llm.ChatModels;
 import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.datasets.DatasetBuilder;
 import dev.modaweave.datasets.ExportFormat;
+import dev.modaweave.datasets.Exporters;
 import dev.modaweave.datasets.LlmConfigFiles;
 import dev.modaweave.datasets.NearDuplicateFilter;
 import dev.modaweave.datasets.Paraphraser;
@@ -62,6 +63,16 @@ final class DatasetBuildCommand implements Callable<Integer> {
             description = "Train, val and test shares (default: 0.8,0.1,0.1).")
     List<Double> splitShares;
 
+    @Option(names = "--held-out-templates", defaultValue = "0.3", paramLabel = "SHARE",
+            description = "Share of each template set's families (and speech lines, styles, music pieces) used only in "
+                    + "val and test, half each, so the test split measures unseen wording (default: ${DEFAULT-VALUE}).")
+    double heldOutTemplates;
+
+    @Option(names = "--openai-style", defaultValue = "tools", paramLabel = "STYLE",
+            description = "How the OpenAI export writes calls, with the system prompt that teaches it: tools (native "
+                    + "tool_calls) or meta (<meta> text) (default: ${DEFAULT-VALUE}).")
+    String openAiStyle;
+
     @Option(names = "--id-column", defaultValue = "id", description = "Column holding the id (default: ${DEFAULT-VALUE}).")
     String idColumn;
     @Option(names = "--caption-column", defaultValue = "caption", description = "Column holding the caption (default: ${DEFAULT-VALUE}).")
@@ -117,6 +128,8 @@ final class DatasetBuildCommand implements Callable<Integer> {
                 formats.forEach(f -> set.add(ExportFormat.fromWireName(f.strip())));
                 b.formats(set);
             }
+            b.heldOutTemplates(heldOutTemplates);
+            b.openAiStyle(Exporters.OpenAiStyle.fromWireName(openAiStyle));
             if (splitShares != null) {
                 if (splitShares.size() != 3) {
                     throw new UsageException("--split-shares needs three numbers (train,val,test), got " + splitShares);

@@ -2,6 +2,7 @@ package dev.modaweave.app.dataset;
 
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.app.planner.EmbeddedPlanner;
 import dev.modaweave.agent.llm.ChatModels;
 import dev.modaweave.agent.llm.LlmConfig;
@@ -36,10 +37,8 @@ final class DatasetEvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "Split to evaluate: train, val, test (default: ${DEFAULT-VALUE}).")
     String split;
 
-    @Option(names = "--config", paramLabel = "YAML",
-            description = "Model configuration: a file with the agent's llm: section (provider, baseUrl, model, apiKeyEnv, "
-                    + "timeout, temperature).")
-    Path config;
+    @CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--provider", description = "openai (any OpenAI-compatible server), ollama, or embedded (the built-in planner) (default: openai).")
     String provider;

@@ -37,6 +37,7 @@ final class DatasetStatsCommand implements Callable<Integer> {
         stats.writeReports(out != null ? out : dir);
         spec.commandLine().getOut().print(stats.toText());
         spec.commandLine().getOut().flush();
-        return stats.captionsInSeveralSplits() == 0 ? 0 : 1;
+        boolean leakFree = stats.captionsInSeveralSplits() == 0 && stats.overlaps().values().stream().allMatch(DatasetStats.Overlap::none);
+        return leakFree ? 0 : 1;
     }
 }

@@ -2,6 +2,8 @@ package dev.modaweave.app.dataset;
 
 import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.datasets.LlmConfigFiles;
 
 import java.nio.file.Path;
@@ -11,6 +13,24 @@ import java.time.Duration;
 final class ModelFlags {
 
     private ModelFlags() {
+    }
+
+    /**
+     * The model of the dataset commands that evaluate one: {@code --config} read as a whole configuration or a
+     * file holding only the {@code llm:} section; without {@code --config}, the {@code llm:} section of the
+     * configuration found the usual way ({@code $MODAWEAVE_CONFIG}, {@code ./modaweave.yaml}); flags win.
+     * Null when there is neither a configuration file nor a flag.
+     *
+     * @throws UsageException for an unreadable file or invalid values
+     */
+    static LlmConfig resolve(ConfigOption config, String provider, String baseUrl, String model, String apiKeyEnv, Duration timeout) {
+        if (config.file() == null) {
+            ConfigLoader.Loaded found = config.load();
+            if (found.directory() != null && provider == null && baseUrl == null && model == null) {
+                return withFlags(found.config().llm().toBuilder(), null, null, null, apiKeyEnv, timeout);
+            }
+        }
+        return resolve(config.file(), provider, baseUrl, model, apiKeyEnv, timeout);
     }
 
     /**
@@ -25,6 +45,15 @@ final class ModelFlags {
         try {
             LlmConfig.Builder b = file != null ? LlmConfigFiles.read(file).toBuilder()
                     : LlmConfig.builder().provider(LlmConfig.Provider.OPENAI);
+            return withFlags(b, provider, baseUrl, model, apiKeyEnv, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    private static LlmConfig withFlags(LlmConfig.Builder b, String provider, String baseUrl, String model, String apiKeyEnv,
+                                       Duration timeout) {
+        try {
             if (provider != null) {
                 b.provider(LlmConfig.Provider.fromConfig(provider));
             }

@@ -16,8 +16,8 @@ import dev.modaweave.agent.RoundAwareChatModel;
 import dev.modaweave.agent.RoundContext;
 import dev.modaweave.agent.Session;
 import dev.modaweave.datasets.SentenceEmbedder;
-import dev.modaweave.datasets.internal.CaptionText;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.datasets.CaptionText;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.Tasks;
@@ -49,8 +49,8 @@ import java.util.regex.Pattern;
  *
  * <p>As a {@link RoundAwareChatModel} it reads the round's purpose and the conversation's artifacts
  * from the agent's {@link RoundContext}: only the first round of a turn is planned (later rounds,
- * after results or for repairs, are answered with nothing), and the user's own words are the first
- * text of the last user message. Called as a plain {@link StreamingChatModel}, it falls back to
+ * after results or for repairs, are answered with nothing), and the artifacts come from the context
+ * (an artifact list in the message text is left out, not read). Called as a plain {@link StreamingChatModel}, it falls back to
  * reading the agent's artifact list and recognising later rounds from the message text.
  *
  * <p>A message that already holds meta-responses (canonical or any dialect the parser reads) is
@@ -155,17 +155,16 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
     }
 
     /**
-     * The reply to one round: in the first round the plan of the last user message (its first text,
-     * the user's own words) among the context's artifacts; nothing in later rounds.
+     * The reply to one round: in the first round the plan of the last user message among the
+     * context's artifacts (an artifact list in the message text is left out, not read); nothing in
+     * later rounds.
      */
     public String reply(List<ChatMessage> messages, RoundContext context) {
         if (context.kind() != RoundContext.Kind.ANSWER || messages.isEmpty()
                 || !(messages.get(messages.size() - 1) instanceof UserMessage user)) {
             return "";
         }
-        String text = user.contents().stream().filter(c -> c instanceof TextContent).map(c -> ((TextContent) c).text())
-                .findFirst().orElse("");
-        return plan(text, context.artifacts()).reply();
+        return plan(textOf(user), context.artifacts()).reply();
     }
 
     /**
@@ -370,11 +369,14 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
             String id;
             switch (p.task()) {
                 case Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_VIDEO, Tasks.TEXT_TO_AUDIO -> {
-                    String prompt = words.isEmpty() ? trim(request) : words;
-                    if (pointsBack && visualPrompt == null && earlierVisualPrompt != null && !p.task().equals(Tasks.TEXT_TO_AUDIO)) {
+                    String fromCaption = pointsAtAttachment(words) ? input.captionPrompt() : null;
+                    String prompt = fromCaption != null ? fromCaption : words.isEmpty() ? trim(request) : words;
+                    if (fromCaption == null && pointsBack && visualPrompt == null && earlierVisualPrompt != null
+                            && !p.task().equals(Tasks.TEXT_TO_AUDIO)) {
                         // "now animate it": the clip (or a new picture) of the conversation's newest picture.
                         prompt = earlierVisualPrompt;
-                    } else if (pointsBack && p.task().equals(Tasks.TEXT_TO_AUDIO) && earlierVisualPrompt != null && visualPrompt == null) {
+                    } else if (fromCaption == null && pointsBack && p.task().equals(Tasks.TEXT_TO_AUDIO) && earlierVisualPrompt != null
+                            && visualPrompt == null) {
                         prompt = "ambient sound of " + CaptionText.inline(earlierVisualPrompt);
                     }
                     args.put("prompt", prompt);
@@ -457,7 +459,7 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
     }
 
     /** Words that only point back to something already made ("it", "that again", "the picture"). */
-    private static final java.util.Set<String> POINTING = java.util.Set.of("it", "that", "this", "these", "those", "them",
+    private static final java.util.Set<String> POINTING_BACK = java.util.Set.of("it", "that", "this", "these", "those", "them",
             "again", "the", "a", "picture", "image", "photo", "pic", "one", "last", "previous", "same", "slower", "faster",
             "louder", "softer", "more", "slowly", "please", "now", "once", "too", "video", "clip", "animate", "animated",
             "narrate", "say", "read", "repeat", "out", "loud", "aloud", "to", "of", "for", "me", "can", "you", "could", "and",
@@ -469,7 +471,7 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
             if (!t.isWord()) {
                 continue;
             }
-            if (!POINTING.contains(t.lower())) {
+            if (!POINTING_BACK.contains(t.lower())) {
                 return false;
             }
             any = true;
@@ -493,6 +495,10 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
 
     /** The answer to a request needing no media; {@code vector} is the request's sentence embedding. */
     private String noCallAnswer(String request, PlannerInput input, float[] vector) {
+        PlannerInput.Media described = input.captioned();
+        if (described != null) {
+            return "Here is what I can tell about the attached " + described.modality().wireName() + ": " + described.caption();
+        }
         if (!input.attached().isEmpty()) {
             String m = input.attached().get(0).modality().wireName();
             return "I can't look inside the attached " + m + " here, but I can edit it, narrate something for it, "
@@ -508,6 +514,19 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
         String subject = subject(best.template(), request);
         return subject == null ? "Here's my suggestion: " + CaptionText.sentence(trim(request))
                 : fill(best.replyTemplate(), subject);
+    }
+
+    private static final java.util.Set<String> POINTING = java.util.Set.of("this", "that", "it", "the", "a", "an", "one",
+            "picture", "photo", "image", "pic", "clip", "video", "recording", "sound", "audio", "please", "attached", "here", "of");
+
+    /** Whether a call's words only point at the attachment ("this", "it", "the picture"), naming no subject. */
+    static boolean pointsAtAttachment(String words) {
+        for (String w : words.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+            if (!w.isEmpty() && !POINTING.contains(w)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The words of {@code request} standing where {@code template} has its first placeholder, or null. */

@@ -1,6 +1,6 @@
 package dev.modaweave.app.planner;
 
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,9 @@ package dev.modaweave.app.planner;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.Session;
+import dev.modaweave.agent.llm.LlmConfig;
 import dev.modaweave.app.UsageException;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.Tasks;
@@ -54,11 +56,18 @@ public final class PlanCommand implements Callable<Integer> {
             "(planned in turn; each of its calls becomes an artifact of the conversation) or a JSON artifact",
             "{\"modality\":\"image\",\"task\":\"text-to-image\",\"prompt\":\"…\"}. Follow-ups such as \"now animate it\" then refer to them."})
     Path history;
+    @CommandLine.Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
         if ((request == null) == (file == null)) {
             throw new UsageException("give either a REQUEST or --file FILE");
+        }
+        LlmConfig llm = config.load().config().llm();
+        if (llm.provider() != LlmConfig.Provider.EMBEDDED) {
+            spec.commandLine().getErr().println("note: the configuration's llm is " + llm.provider().configName()
+                    + "; plan shows what the embedded planner would answer");
         }
         EmbeddedPlanner planner;
         try {

@@ -20,9 +20,16 @@ import java.util.regex.Pattern;
  */
 record PlannerInput(String request, List<Media> attached, List<Media> known) {
 
-    /** A media item: its modality, artifact id and how it came to be (a call's task and prompt, or empty). */
-    record Media(Modality modality, String id, String origin) {
+    /**
+     * A media item: its modality, artifact id, how it came to be (a call's task and prompt, or
+     * empty) and the caption the agent's projector gave it (or null).
+     */
+    record Media(Modality modality, String id, String origin, String caption) {
         private static final Pattern ORIGIN = Pattern.compile("^([a-z][a-z-]*): \"(.*)\"$", Pattern.DOTALL);
+
+        Media(Modality modality, String id, String origin) {
+            this(modality, id, origin, null);
+        }
 
         /** The task of the call that made it, or null (uploaded, or unknown). */
         String task() {
@@ -40,6 +47,12 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
             return p.endsWith("…") ? p.substring(0, p.length() - 1) : p;
         }
     }
+
+    /** How the caption projector inserts a caption: {@code [image art_…: caption]}. */
+    private static final Pattern CAPTIONED = Pattern.compile(
+            "\\[(image|video|audio) (art_[a-z2-7]{26}): (.*?)](?=\\s*(?:\\n|$))", Pattern.DOTALL);
+    /** The label offline descriptions start with; a prompt made from one leaves it out. */
+    private static final Pattern DESCRIPTION_LABEL = Pattern.compile("^Offline description \\([^)]*\\):\\s*");
 
     private static final Pattern ATTACHED = Pattern.compile("(?m)^\\[attached (image|video|audio): ([A-Za-z0-9_.-]+)]\\s*$\\n?");
     private static final Pattern KNOWN_BLOCK = Pattern.compile("\\[artifacts of this conversation[^\\]]*?:((?:\\n[^\\n\\]]*)*)]");
@@ -76,7 +89,37 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
             attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2), "uploaded by the user"));
         }
         request.append(rest.substring(last));
-        return new PlannerInput(request.toString().strip(), attached, known);
+        Matcher c = CAPTIONED.matcher(request);
+        StringBuilder uncaptioned = new StringBuilder();
+        last = 0;
+        while (c.find()) {
+            uncaptioned.append(request, last, c.start());
+            last = c.end();
+            attached.add(new Media(Modality.fromWireName(c.group(1)), c.group(2), "uploaded by the user", c.group(3).strip()));
+        }
+        uncaptioned.append(request.substring(last));
+        return new PlannerInput(uncaptioned.toString().strip(), attached, known);
+    }
+
+    /** The first attached medium that came with a caption, or null. */
+    Media captioned() {
+        return attached.stream().filter(m -> m.caption() != null && !m.caption().isBlank()).findFirst().orElse(null);
+    }
+
+    /**
+     * A prompt made from the first attached caption (an offline description without its label, at most
+     * its first two sentences), or null when nothing attached has a caption.
+     */
+    String captionPrompt() {
+        Media m = captioned();
+        if (m == null || m.caption().startsWith("not captioned")) {
+            return null;
+        }
+        String text = DESCRIPTION_LABEL.matcher(m.caption()).replaceFirst("");
+        String[] sentences = text.split("(?<=[.!?])\\s+");
+        String prompt = sentences.length > 1 ? sentences[0] + " " + sentences[1] : sentences[0];
+        prompt = prompt.replaceAll("[.\\s]+$", "");
+        return prompt.length() > 300 ? prompt.substring(0, 300) : prompt;
     }
 
     /**

@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.datasets.DatasetRecord;
 import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.TemplateBank;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 import dev.modaweave.tools.Json;
 
 import java.io.BufferedReader;

@@ -4,8 +4,10 @@ import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.modaweave.agent.Agent;
 import dev.modaweave.agent.AgentOptions;
 import dev.modaweave.agent.AgentVerticle;
+import dev.modaweave.agent.ArtifactReader;
 import dev.modaweave.agent.Dispatcher;
 import dev.modaweave.agent.InputProjector;
+import dev.modaweave.agent.RoutingCatalog;
 import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.agent.cluster.Clustering;
 import dev.modaweave.agent.llm.ChatModels;
@@ -14,9 +16,12 @@ import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.app.config.ConfiguredTools;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.planner.EmbeddedPlanner;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
 import dev.modaweave.tools.ArtifactStore;
 import dev.modaweave.tools.FileSystemArtifactStore;
 import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.ReachabilityProbe;
 import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Vertx;
@@ -133,13 +138,19 @@ public final class AgentRuntime implements AutoCloseable {
         private Duration storeMaxAge = Duration.ofDays(30);
         private StreamingChatModel model;
         private LlmConfig.Projector projector;
+        private int videoFrames = LlmConfig.DEFAULT_VIDEO_FRAMES;
+        private boolean audioInput;
         private AgentOptions agentOptions;
         private List<GeneratorTool> tools;
+        private Plugins plugins = Plugins.none();
         private final List<GeneratorTool> extraTools = new ArrayList<>();
+        private ConfigLoader.Loaded loaded;
         private UnaryOperator<GeneratorTool> toolDecorator = UnaryOperator.identity();
         private ClusterSettings cluster;
         private boolean busApi;
         private int eventLoops;
+        private RoutingCatalog.Previews previews = RoutingCatalog.Previews.AUTO;
+        private Duration orphanTimeout = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -157,12 +168,17 @@ public final class AgentRuntime implements AutoCloseable {
             storeMaxBytes = config.store().maxBytes();
             storeMaxAge = config.store().maxAge();
             eventLoops = config.server().eventLoops();
+            previews = RoutingCatalog.Previews.valueOf(config.tools().previews().name());
+            orphanTimeout = config.agent().orphanTimeout();
             agentOptions = config.agent().toOptions(config.llm());
             projector = config.llm().projector();
-            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared() : ChatModels.streaming(config.llm());
-            extraTools.forEach(GeneratorTool::close);
-            extraTools.clear();
-            extraTools.addAll(ConfiguredTools.create(loaded));
+            videoFrames = config.llm().videoFrames();
+            audioInput = config.llm().audioInput();
+            model = config.llm().provider() == LlmConfig.Provider.EMBEDDED ? EmbeddedPlanner.shared()
+                    : config.llm().projector() == LlmConfig.Projector.LEARNED ? LearnedProjectorModel.create(loaded, System::getenv)
+                    : ChatModels.streaming(config.llm());
+            this.loaded = loaded;
+            buildConfiguredTools();
             return this;
         }
 
@@ -190,6 +206,25 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
+        private void buildConfiguredTools() {
+            extraTools.forEach(GeneratorTool::close);
+            extraTools.clear();
+            extraTools.addAll(ConfiguredTools.create(loaded, plugins.toolFactories(AgentRuntime.class.getClassLoader()), System::getenv));
+        }
+
+        /**
+         * Plugin jars whose tools this node serves too, beside the providers on the class path (unless
+         * {@link #tools(List)} names the tools); closing the runtime does not close the plugins.
+         */
+        public Builder plugins(Plugins plugins) {
+            this.plugins = Objects.requireNonNull(plugins, "plugins");
+            if (loaded != null) {
+                // the configuration's tools may be of a backend kind a plugin's factory makes
+                buildConfiguredTools();
+            }
+            return this;
+        }
+
         /** Wraps every tool before its worker is deployed, e.g. to measure it. */
         public Builder toolDecorator(UnaryOperator<GeneratorTool> decorator) {
             this.toolDecorator = Objects.requireNonNull(decorator, "decorator");
@@ -211,7 +246,13 @@ public final class AgentRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Also answers the agent's event-bus API on {@code modaweave.agent}. */
+        /** When preview tools serve a task (default {@code auto}); with {@code off} they are not served at all. */
+        public Builder previews(RoutingCatalog.Previews previews) {
+            this.previews = Objects.requireNonNull(previews, "previews");
+            return this;
+        }
+
+        /** Also answers the agent's event-bus API on {@code modaweave.agent}, and artifact reads on {@code modaweave.artifacts.read}. */
         public Builder busApi(boolean enabled) {
             this.busApi = enabled;
             return this;
@@ -224,8 +265,18 @@ public final class AgentRuntime implements AutoCloseable {
          */
         public AgentRuntime start() {
             Path root = (storeRoot != null ? storeRoot : defaultStoreRoot()).toAbsolutePath().normalize();
-            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools : ToolRegistry.loadServices(AgentRuntime.class.getClassLoader()));
+            List<GeneratorTool> served = new ArrayList<>(tools != null ? tools
+                    : plugins.toolsWithBuiltIns(AgentRuntime.class.getClassLoader()).stream().map(SourcedTool::tool).toList());
             served.addAll(extraTools);
+            if (previews == RoutingCatalog.Previews.OFF) {
+                served.removeIf(tool -> {
+                    if (tool.descriptor().preview()) {
+                        tool.close();
+                        return true;
+                    }
+                    return false;
+                });
+            }
             ArtifactStore artifacts;
             try {
                 artifacts = FileSystemArtifactStore.builder(root).maxTotalBytes(storeMaxBytes).maxAge(storeMaxAge).build();
@@ -261,23 +312,28 @@ public final class AgentRuntime implements AutoCloseable {
                 }
                 for (GeneratorTool tool : served) {
                     registry.register(tool);
-                    ToolWorker worker = ToolWorker.of(toolDecorator.apply(tool), artifacts);
+                    ToolWorker worker = ToolWorker.of(ReachabilityProbe.keep(tool, toolDecorator.apply(tool)), artifacts);
                     workerDeployments.add(vertx.deployVerticle(worker).await(30, TimeUnit.SECONDS));
                     workers.add(worker);
                 }
-                vertx.deployVerticle(Dispatcher.of(registry)).await(10, TimeUnit.SECONDS);
+                vertx.deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().previews(previews)
+                                .orphanTimeout(orphanTimeout).build()))
+                        .await(10, TimeUnit.SECONDS);
                 Agent.Builder agentBuilder = Agent.builder().vertx(vertx).model(model != null ? model : new DirectReplyModel())
-                        .catalog(registry).store(artifacts);
+                        .catalog(registry).store(artifacts).previews(previews);
                 if (agentOptions != null) {
                     agentBuilder.options(agentOptions);
                 }
                 if (projector != null) {
-                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE
-                            ? InputProjector.nativeContent(vertx, artifacts) : InputProjector.captions(vertx, artifacts));
+                    // the learned projector's model encodes the pictures itself: they reach it as image content
+                    agentBuilder.projector(projector == LlmConfig.Projector.NATIVE || projector == LlmConfig.Projector.LEARNED
+                            ? InputProjector.nativeContent(vertx, artifacts, videoFrames, audioInput)
+                            : InputProjector.captions(vertx, artifacts));
                 }
                 Agent agent = agentBuilder.build();
                 if (busApi) {
                     vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+                    vertx.deployVerticle(new ArtifactReader(artifacts)).await(10, TimeUnit.SECONDS);
                 } else {
                     agent.start().await(10, TimeUnit.SECONDS);
                 }

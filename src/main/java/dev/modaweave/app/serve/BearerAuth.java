@@ -18,8 +18,10 @@ import java.util.Objects;
 final class BearerAuth implements Handler<RoutingContext> {
 
     private final byte[] expected;
+    private final Runnable onRefusal;
 
-    BearerAuth(String token) {
+    BearerAuth(String token, Runnable onRefusal) {
+        this.onRefusal = onRefusal;
         if (Objects.requireNonNull(token, "token").isBlank()) {
             throw new IllegalArgumentException("the bearer token is empty; set a non-empty secret");
         }
@@ -42,6 +44,7 @@ final class BearerAuth implements Handler<RoutingContext> {
             ctx.next();
             return;
         }
+        onRefusal.run();
         ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"modaweave\"");
         HttpError.send(ctx, 401, "unauthorized", presented == null
                 ? "this server requires a bearer token: send 'Authorization: Bearer <token>'"

@@ -4,6 +4,7 @@ import dev.modaweave.agent.cluster.ClusterSettings;
 import dev.modaweave.app.UsageException;
 import dev.modaweave.app.config.ConfigException;
 import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfigOption;
 import dev.modaweave.app.config.ModaweaveConfig;
 import dev.modaweave.app.runtime.AgentRuntime;
 import picocli.CommandLine.Command;
@@ -32,8 +33,8 @@ import java.util.concurrent.CountDownLatch;
                 "Flags override the configuration's server: and cluster: sections."})
 public final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (default: $MODAWEAVE_CONFIG, else ./modaweave.yaml when present).")
-    Path configFile;
+    @picocli.CommandLine.Mixin
+    ConfigOption config;
 
     @Option(names = "--port", paramLabel = "N", description = "TCP port; 0 picks a free one (default: server.port, 8080).")
     Integer port;
@@ -53,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "How long shutting down waits for running turns (default: ${DEFAULT-VALUE}).")
     int drainSeconds;
 
+    @Option(names = "--insecure", description = "Allow listening on a non-loopback address without --token-env (anyone who can reach the port can spend the configured backends).")
+    boolean insecure;
+
     @Option(names = "--cluster", description = "Join a Hazelcast cluster (TCP-IP member list, no multicast) instead of running alone.")
     boolean cluster;
 
@@ -62,6 +66,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cluster-name", paramLabel = "NAME", description = "Only members with this name join (default: cluster.name, modaweave).")
     String clusterName;
 
+    @picocli.CommandLine.Mixin
+    dev.modaweave.app.plugins.PluginOptions pluginOptions;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,8 +77,8 @@ public final class ServeCommand implements Callable<Integer> {
         ConfigLoader.Loaded loaded;
         AgentRuntime.Builder runtime;
         try {
-            loaded = ConfigLoader.load(configFile, System.getenv());
-            runtime = AgentRuntime.builder().config(loaded);
+            loaded = config.load();
+            runtime = AgentRuntime.builder().config(loaded).plugins(pluginOptions.open(loaded));
         } catch (ConfigException e) {
             throw new UsageException(e.getMessage(), e);
         }
@@ -116,6 +123,11 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new UsageException("the bearer token's environment variable " + variable + " is not set or empty; export it with the token");
             }
         }
+        String bind = host != null ? host : server.host();
+        if (token == null && !insecure && !isLoopback(bind)) {
+            throw new UsageException("serve would listen on " + bind + ", reachable from other machines, without a bearer token:"
+                    + " set one with --token-env VAR (or server.tokenEnv), or pass --insecure to serve without one");
+        }
         if (!cluster && (members != null || clusterName != null)) {
             throw new UsageException("--members and --cluster-name need --cluster");
         }
@@ -131,7 +143,17 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         Path store = storeDir != null ? storeDir : config.store().dir();
-        return new ServeOptions(host != null ? host : server.host(), p, store, token, maxUpload, Math.min(maxUpload, 256L << 10),
-                Duration.ofSeconds(drainSeconds), settings);
+        return new ServeOptions(bind, p, store, token, maxUpload, Math.min(maxUpload, 256L << 10),
+                Duration.ofSeconds(drainSeconds), settings, server.allowedHosts(), server.allowedOrigins(), server.limits());
+    }
+
+    /** Whether {@code host} names only loopback interfaces (a name that cannot be resolved counts as not loopback). */
+    static boolean isLoopback(String host) {
+        try {
+            java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
+            return java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 }

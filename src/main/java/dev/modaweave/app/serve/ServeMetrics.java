@@ -188,10 +188,24 @@ final class ServeMetrics {
         turnsInFlight.decrementAndGet();
     }
 
-    /** Counts one HTTP response. */
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+    private static final Set<String> REFUSALS = Set.of("host", "origin", "content_type", "unauthorized", "connections",
+            "header_timeout", "rate_limited", "bridge", "quota");
+
+    /** Counts one HTTP response of a request that passed the guards; unknown methods are counted as {@code other}. */
     void httpRequest(String method, String route, int status) {
         Counter.builder("modaweave.http.requests").description("HTTP requests answered")
-                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .tag("method", METHODS.contains(method) ? method : "other").tag("route", route)
+                .tag("status", status >= 100 && status < 600 ? Integer.toString(status) : "other")
                 .register(registry).increment();
+    }
+
+    /**
+     * Counts one request or connection refused before it reached an endpoint, by a reason from a closed
+     * set (host, origin, content_type, unauthorized, connections, header_timeout, rate_limited, bridge, quota).
+     */
+    void refused(String reason) {
+        Counter.builder("modaweave.refusals").description("Requests and connections refused by the server's guards, by reason")
+                .tag("reason", REFUSALS.contains(reason) ? reason : "other").register(registry).increment();
     }
 }

@@ -59,6 +59,8 @@ final class ServeServer implements AutoCloseable {
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RateLimits rates;
+    private ConnectionGuard connections;
     private HttpServer server;
     private Path uploads;
 
@@ -66,6 +68,7 @@ final class ServeServer implements AutoCloseable {
         this.options = options;
         this.runtime = runtime;
         this.metrics = metrics;
+        this.rates = new RateLimits(options.limits().turnsPerMinute(), options.limits().callsPerMinute(), System::nanoTime);
     }
 
     /**
@@ -108,8 +111,12 @@ final class ServeServer implements AutoCloseable {
             }
             dc.next();
         });
+        connections = new ConnectionGuard(vertx, options.limits().headerTimeout(), options.limits().maxConnections(),
+                options.limits().maxConnectionsPerClient(), metrics);
+        connections.startSweeping();
         server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
-                        .setCompressionSupported(false).setIdleTimeout(0))
+                        .setCompressionSupported(false).setIdleTimeout(0).setHttp2ClearTextEnabled(false))
+                .connectionHandler(connections::onConnection).invalidRequestHandler(ConnectionGuard::invalidRequest)
                 .requestHandler(router(vertx)).listen().await(30, TimeUnit.SECONDS);
         LOG.info("listening on http://{}:{}/", options.host(), server.actualPort());
     }
@@ -117,6 +124,21 @@ final class ServeServer implements AutoCloseable {
     private Router router(Vertx vertx) {
         Router router = Router.router(vertx);
         ArtifactRoutes artifacts = new ArtifactRoutes(vertx, runtime.store());
+        router.route().handler(connections);
+        RequestGuard guard = new RequestGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), metrics);
+        router.route().handler(guard);
+        if (options.token() != null) {
+            BearerAuth auth = new BearerAuth(options.token(), () -> metrics.refused("unauthorized"));
+            router.route().handler(ctx -> {
+                String path = ctx.normalizedPath();
+                if (path != null && (path.startsWith("/v1/") || path.equals("/ready") || path.equals("/metrics") || path.startsWith("/eventbus/"))) {
+                    auth.handle(ctx);
+                } else {
+                    ctx.next();
+                }
+            });
+        }
+        router.route().handler(guard::requireJson);
         router.route().handler(ctx -> {
             String method = ctx.request().method().name();
             String route = routeOf(ctx.normalizedPath());
@@ -126,13 +148,6 @@ final class ServeServer implements AutoCloseable {
         });
         Endpoints endpoints = new Endpoints(router);
         endpoints.add("/health", HttpMethod.GET).handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
-        if (options.token() != null) {
-            BearerAuth auth = new BearerAuth(options.token());
-            router.route("/v1/*").handler(auth);
-            router.route("/ready").handler(auth);
-            router.route("/metrics").handler(auth);
-            router.route("/eventbus/*").handler(auth);
-        }
         endpoints.add("/ready", HttpMethod.GET).handler(this::ready);
         endpoints.add("/metrics", HttpMethod.GET).handler(ctx -> {
             metrics.watchTools(runtime.registry(), runtime.workers());
@@ -244,6 +259,14 @@ final class ServeServer implements AutoCloseable {
         }
         String sessionId = sessionId(body.getValue("sessionId"));
         UserInput input = input(body.getValue("message"));
+        String client = clientOf(ctx);
+        RateLimits.Refusal refusal = rates.admitTurn(client);
+        if (refusal != null) {
+            metrics.refused("rate_limited");
+            ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+            throw new HttpError(429, "rate_limited", "this client has used its " + refusal.limit() + " " + refusal.budget()
+                    + " per minute (server.limits." + refusal.budget() + "PerMinute); retry in " + refusal.retryAfterSeconds() + " s");
+        }
         if (!owners.claim(sessionId, SessionOwners.HTTP)) {
             throw new HttpError(403, "session_not_yours", "session '" + sessionId + "' belongs to an event-bus client; use another session id");
         }
@@ -254,7 +277,13 @@ final class ServeServer implements AutoCloseable {
                 }
             }
             return null;
-        }, false).onSuccess(v -> stream(ctx, sessionId, input)).onFailure(ctx::fail);
+        }, false).onSuccess(v -> stream(ctx, sessionId, input, client)).onFailure(ctx::fail);
+    }
+
+    /** The client a limit is counted for: its address as this server sees it. */
+    static String clientOf(RoutingContext ctx) {
+        var remote = ctx.request().remoteAddress();
+        return remote == null ? "unknown" : String.valueOf(remote.hostAddress());
     }
 
     private static String sessionId(Object raw) {
@@ -292,7 +321,7 @@ final class ServeServer implements AutoCloseable {
         }
     }
 
-    private void stream(RoutingContext ctx, String sessionId, UserInput input) {
+    private void stream(RoutingContext ctx, String sessionId, UserInput input, String client) {
         turnsRunning.incrementAndGet();
         if (draining.get()) {
             turnEnded();
@@ -316,6 +345,9 @@ final class ServeServer implements AutoCloseable {
         String turnId = Agent.newTurnId();
         runtime.agent().turn(sessionId, turnId, input, event -> context.runOnContext(v -> {
             metrics.onEvent(event);
+            if (AgentEvents.CALL_ACCEPTED.equals(event.getString("type"))) {
+                rates.callAccepted(client);
+            }
             if (response.ended() || response.closed()) {
                 return;
             }

@@ -1,18 +1,14 @@
 package dev.modaweave.app.tools;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.modaweave.app.UsageException;
-import dev.modaweave.generators.djl.TorchScriptTool;
-import dev.modaweave.generators.http.HttpGenerators;
+import dev.modaweave.app.config.ConfigException;
+import dev.modaweave.app.config.ConfigLoader;
+import dev.modaweave.app.config.ConfiguredTools;
+import dev.modaweave.app.plugins.Plugins;
+import dev.modaweave.app.plugins.SourcedTool;
+import dev.modaweave.app.plugins.ToolOrigin;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.Json;
-import dev.modaweave.tools.ToolException;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,34 +16,50 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /**
- * The tools the command line can run directly: every {@link GeneratorTool} found by the
- * {@link ServiceLoader}, plus the tool {@code --config} describes: a DJL TorchScript spec file, or an
- * HTTP generator's settings (a JSON object with {@code "backend"}, see generators/http/README.md).
- * Closing closes them all.
+ * The tools the command line can run directly, the same ones a node built from the same
+ * configuration and plugins serves: every {@link GeneratorTool} found by the {@link java.util.ServiceLoader}
+ * on the class path and in the plugin jars, plus every tool of the configuration's {@code tools:} section
+ * ({@link ConfiguredTools}), built by the factories of the class path and the plugins. Closing closes them all.
  */
 final class LoadedTools implements AutoCloseable {
 
     private final Map<String, GeneratorTool> byName;
+    private final Map<String, ToolOrigin> origins;
 
-    private LoadedTools(Map<String, GeneratorTool> byName) {
+    private LoadedTools(Map<String, GeneratorTool> byName, Map<String, ToolOrigin> origins) {
         this.byName = byName;
+        this.origins = origins;
     }
 
     /**
-     * @param config a TorchScript spec file or HTTP generator settings, or null
-     * @throws UsageException when two tools share a name, or the config is not a usable spec
+     * @param config  the configuration whose {@code tools:} section is built
+     * @param plugins the plugin jars whose tools and factories are loaded too
+     * @throws UsageException when two tools share a name, or a configured tool cannot be built
      */
-    static LoadedTools load(Path config) {
+    static LoadedTools load(ConfigLoader.Loaded config, Plugins plugins) {
         Map<String, GeneratorTool> tools = new LinkedHashMap<>();
+        Map<String, ToolOrigin> origins = new LinkedHashMap<>();
         try {
-            for (GeneratorTool tool : ServiceLoader.load(GeneratorTool.class)) {
-                add(tools, tool);
+            for (SourcedTool tool : plugins.toolsWithBuiltIns(LoadedTools.class.getClassLoader())) {
+                tools.put(tool.name(), tool.tool());
+                origins.put(tool.name(), tool.origin());
             }
-            if (config != null) {
-                add(tools, fromConfig(config));
+            List<GeneratorTool> configured;
+            try {
+                configured = ConfiguredTools.create(config, plugins.toolFactories(LoadedTools.class.getClassLoader()), System::getenv);
+            } catch (ConfigException e) {
+                throw new UsageException(e.getMessage(), e);
+            }
+            for (int i = 0; i < configured.size(); i++) {
+                try {
+                    add(tools, configured.get(i));
+                    origins.put(configured.get(i).descriptor().name(), new ToolOrigin.Configured("modaweave.yaml"));
+                } catch (RuntimeException e) {
+                    closeAll(configured.subList(i, configured.size()));
+                    throw e;
+                }
             }
         } catch (ServiceConfigurationError e) {
             closeAll(tools.values());
@@ -56,7 +68,12 @@ final class LoadedTools implements AutoCloseable {
             closeAll(tools.values());
             throw e;
         }
-        return new LoadedTools(tools);
+        return new LoadedTools(tools, origins);
+    }
+
+    /** Where the named tool came from. */
+    ToolOrigin origin(String name) {
+        return origins.getOrDefault(name, ToolOrigin.BUILT_IN);
     }
 
     Collection<GeneratorTool> all() {
@@ -82,40 +99,6 @@ final class LoadedTools implements AutoCloseable {
         if (previous != null) {
             throw new UsageException("two tools are named '" + name + "': " + previous.getClass().getName() + " and "
                     + tool.getClass().getName() + "; rename one or remove its META-INF/services line");
-        }
-    }
-
-    private static GeneratorTool fromConfig(Path config) {
-        JsonNode node;
-        try {
-            node = Json.parse(Files.readString(config));
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UsageException("cannot read --config " + config + " as JSON: " + e.getMessage(), e);
-        }
-        if (node.has("backend")) {
-            return httpGenerator(config, node);
-        }
-        if (!node.has("model") || !node.has("output")) {
-            throw new UsageException("--config " + config + " is not a TorchScript spec (no \"model\" and \"output\") nor HTTP"
-                    + " generator settings (no \"backend\"); see generators/djl/README.md and generators/http/README.md");
-        }
-        try {
-            return TorchScriptTool.load(config);
-        } catch (ToolException e) {
-            throw new UsageException(e.getMessage(), e);
-        }
-    }
-
-    private static GeneratorTool httpGenerator(Path config, JsonNode node) {
-        if (!node.isObject()) {
-            throw new UsageException("--config " + config + " must be a JSON object of settings");
-        }
-        Map<String, Object> settings = Json.MAPPER.convertValue(node, new TypeReference<Map<String, Object>>() { });
-        Path directory = config.toAbsolutePath().getParent();
-        try {
-            return HttpGenerators.create(settings, System::getenv, directory);
-        } catch (IllegalArgumentException | UncheckedIOException e) {
-            throw new UsageException("--config " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -6,8 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code modaweave tools …}: inspect the generator tools this installation has. */
 @Command(name = "tools",
         mixinStandardHelpOptions = true,
-        description = "Inspect the generator tools found on the class path.",
-        subcommands = {ToolsListCommand.class})
+        description = "Inspect the generator tools (built in, from plugin jars, configured), or start a new one.",
+        subcommands = {ToolsListCommand.class, ToolsNewCommand.class})
 public final class ToolsCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

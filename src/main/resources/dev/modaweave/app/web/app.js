@@ -1,5 +1,6 @@
 // Modaweave playground: posts a turn to /v1/turns and renders its Server-Sent Events (read with
-// fetch and a ReadableStream) as they arrive: text, then each image, audio or video in place.
+// fetch and a ReadableStream) as they arrive: the text, and each image, audio or video at the place of
+// its call in the text (a placeholder with progress until it exists).
 (function () {
   "use strict";
 
@@ -162,62 +163,142 @@
     log.append(m);
   }
 
-  // One assistant bubble per turn; text runs and media interleave in the order of the events.
+  // What a call makes, in words: "text-to-image" → "image"; the call id when the task is unknown.
+  function what(task, callId) {
+    if (!task) return callId ? "call " + callId : "call";
+    const to = task.lastIndexOf("-to-");
+    return to >= 0 ? task.slice(to + 4) : task;
+  }
+
+  // The task a rejected meta-response asked for, when its JSON can still be read.
+  function taskOf(raw) {
+    const from = (raw || "").indexOf("{"), to = (raw || "").lastIndexOf("}");
+    if (from < 0 || to < from) return null;
+    try {
+      const task = JSON.parse(raw.slice(from, to + 1)).task;
+      return typeof task === "string" && task ? task : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function shorten(message) {
+    const line = String(message || "").replace(/\s+/g, " ").trim();
+    return line.length <= 160 ? line : line.slice(0, 159) + "…";
+  }
+
+  // One assistant bubble per turn. The turn's text is kept whole; every call gets a slot at its event's
+  // "at" (the text offset where its meta-response stood): a placeholder with progress when the call is
+  // accepted, replaced in place by its player or by a failure marker. The bubble is laid out again as
+  // text runs cut at the slots' offsets, so media stands inside the text even when a call's events
+  // arrive after the text that follows it; slot elements are moved, never rebuilt, so players keep state.
   function assistant() {
     const box = el("div", "msg assistant");
     box.dataset.turn = "pending";
     log.append(box);
-    let textNode = null;
-    const pending = new Map();
+    let text = "";
+    const slots = [];
+    const byCall = new Map();
+
+    function layout() {
+      const ordered = slots.slice().sort((a, b) => a.at - b.at || a.order - b.order);
+      const nodes = [];
+      let from = 0;
+      // media stands on its own line: the text around it loses the spaces that separated it from the call
+      const run = (a, b) => {
+        let t = text.slice(a, b);
+        if (nodes.length) t = t.replace(/^\s+/, "");
+        return t;
+      };
+      for (const s of ordered) {
+        const at = Math.min(Math.max(s.at, from), text.length);
+        const t = run(from, at).replace(/\s+$/, "");
+        if (t) nodes.push(document.createTextNode(t));
+        from = at;
+        nodes.push(s.node);
+      }
+      const rest = run(from, text.length);
+      if (rest) nodes.push(document.createTextNode(rest));
+      const tail = box.querySelectorAll(":scope > .turn-end");
+      box.replaceChildren(...nodes, ...tail);
+    }
+
+    function slot(event) {
+      let s = event.callId ? byCall.get(event.callId) : null;
+      if (!s) {
+        const at = Number.isInteger(event.at) ? event.at : text.length;
+        s = { at, order: slots.length, task: event.task, node: el("div", "pending") };
+        s.node.dataset.call = event.callId || "";
+        s.node.dataset.at = String(at);
+        slots.push(s);
+        if (event.callId) byCall.set(event.callId, s);
+      }
+      if (event.task && !s.task) s.task = event.task;
+      return s;
+    }
+
+    function place(s, node) {
+      node.dataset.call = s.node.dataset.call;
+      node.dataset.at = s.node.dataset.at;
+      s.node.replaceWith(node);
+      s.node = node;
+      layout();
+    }
+
+    function placeholder(s, label) {
+      const p = el("div", "pending");
+      const bar = el("span", "bar");
+      bar.append(el("i"));
+      p.append(el("span", null, label), bar);
+      place(s, p);
+    }
+
     return {
       box,
       on(event) {
         switch (event.type) {
           case "text": {
-            if (!textNode) { textNode = document.createTextNode(""); box.append(textNode); }
-            textNode.appendData(event.text);
+            const plain = box.lastChild && box.lastChild.nodeType === Node.TEXT_NODE && slots.every((s) => s.at <= text.length);
+            text += event.text;
+            if (plain) box.lastChild.appendData(event.text); else layout();
             break;
           }
           case "call_accepted": {
-            const p = el("div", "pending");
-            const bar = el("span", "bar");
-            bar.append(el("i"));
-            p.append(el("span", null, (event.task || event.tool) + " · " + event.callId), bar);
-            pending.set(event.callId, p);
-            box.append(p);
-            textNode = null;
+            const s = slot(event);
+            if (!s.node.querySelector(".bar")) placeholder(s, what(event.task, event.callId) + " · " + event.callId + " …");
             break;
           }
           case "progress": {
-            const p = pending.get(event.callId);
-            if (p) p.querySelector(".bar > i").style.width = Math.round((event.fraction || 0) * 100) + "%";
+            const s = slot(event);
+            if (!s.node.querySelector(".bar")) placeholder(s, what(s.task, event.callId) + " · " + event.callId + " …");
+            s.node.querySelector(".bar > i").style.width = Math.round((event.fraction || 0) * 100) + "%";
             break;
           }
           case "artifact": {
+            const s = slot(event);
             const fig = el("div", "media");
             fig.dataset.kind = event.modality;
             fig.append(mediaElement(event.mimeType, event.id));
             fig.append(el("div", "caption", event.modality + " · " + event.tool + " · " + event.id));
-            const p = pending.get(event.callId);
-            if (p) { p.replaceWith(fig); pending.delete(event.callId); } else { box.append(fig); }
-            textNode = null;
+            place(s, fig);
             break;
           }
           case "call_failed": {
-            const note = el("div", "note error", "call " + event.callId + " failed: " + event.error.message);
-            const p = pending.get(event.callId);
-            if (p) { p.replaceWith(note); pending.delete(event.callId); } else { box.append(note); }
-            textNode = null;
+            const s = slot(event);
+            const message = event.error ? event.error.message : "unknown error";
+            place(s, el("div", "note error", "[" + what(s.task, event.callId) + " failed: " + shorten(message) + "]"));
             break;
           }
           case "call_rejected": {
-            const why = event.errors ? event.errors.map((e) => e.message).join("; ") : event.reason;
-            box.append(el("div", "note error", "rejected " + (event.callId || "meta-response") + ": " + why));
-            textNode = null;
+            const s = slot(event);
+            const why = event.errors && event.errors.length ? event.errors[0].message : event.reason;
+            if (!s.task) s.task = taskOf(event.raw);
+            const who = s.task ? what(s.task) : event.callId ? "call " + event.callId : "meta-response";
+            place(s, el("div", "note error", "[" + who + " rejected: " + shorten(why) + "]"));
             break;
           }
           case "turn_failed":
-            box.append(el("div", "note error", "turn failed: " + event.error.message));
+            box.append(el("div", "note error turn-end", "turn failed: " + event.error.message));
             box.dataset.turn = "failed";
             break;
           case "turn_done":
@@ -227,7 +308,7 @@
         scroll();
       },
       fail(message) {
-        box.append(el("div", "note error", message));
+        box.append(el("div", "note error turn-end", message));
         box.dataset.turn = "failed";
       }
     };

@@ -58,7 +58,7 @@ class DatasetCommandTest {
         assertThat(build).as(out.toString()).isZero();
         assertThat(stats).as(out.toString()).isZero();
         assertThat(out.toString()).contains("\"written\" : 60", "by kind");
-        for (String f : List.of("train.jsonl", "llava/train.json", "openai/train.jsonl", "modaverse/train.jsonl",
+        for (String f : List.of("train.jsonl", "llava/train.json", "openai/train.jsonl", "modaverse/train.json", "llava/train-video-audio.json",
                 "build.json", "stats.json", "stats.txt", "report.html", "README.md")) {
             assertThat(data.resolve(f)).exists();
         }

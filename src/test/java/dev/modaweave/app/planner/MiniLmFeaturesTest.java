@@ -1,7 +1,7 @@
 package dev.modaweave.app.planner;
 
 import dev.modaweave.datasets.SentenceEmbedder;
-import dev.modaweave.datasets.internal.MiniLmEncoder;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -99,12 +99,12 @@ class ServeLifecycleTest {
         ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder().model(model));
         int port = server.port();
         URI turns = URI.create("http://127.0.0.1:" + port + "/v1/turns");
-        CompletableFuture<HttpResponse<Stream<String>>> running = http.sendAsync(HttpRequest.newBuilder(turns)
+        CompletableFuture<HttpResponse<Stream<String>>> running = http.sendAsync(HttpRequest.newBuilder(turns).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"a\",\"message\":{\"text\":\"hello\"}}")).build(),
                 HttpResponse.BodyHandlers.ofLines());
         model.held.get(60, TimeUnit.SECONDS);
 
-        HttpResponse<String> busy = http.send(HttpRequest.newBuilder(turns)
+        HttpResponse<String> busy = http.send(HttpRequest.newBuilder(turns).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"a\",\"message\":{\"text\":\"me too\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(busy.statusCode()).isEqualTo(409);
@@ -116,7 +116,7 @@ class ServeLifecycleTest {
             readiness = new JsonObject(get(port, "/ready").body());
         } while (readiness.getJsonObject("checks").getBoolean("acceptingTurns"));
         assertThat(readiness.getBoolean("ready")).isFalse();
-        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(turns)
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(turns).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"b\",\"message\":{\"text\":\"too late\"}}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(503);

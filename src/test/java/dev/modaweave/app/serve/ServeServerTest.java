@@ -274,6 +274,9 @@ class ServeServerTest {
             assertThat(next(frames)).isEqualTo(new JsonObject().put("type", "err").put("body", "access_denied"));
             ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "modaweave.tools.announce").encode());
             assertThat(next(frames).getString("body")).isEqualTo("access_denied");
+            ws.writeTextMessage(new JsonObject().put("type", "send").put("address", "modaweave.artifacts.read")
+                    .put("body", new JsonObject().put("id", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa")).put("replyAddress", "r0").encode());
+            assertThat(next(frames).getString("body")).isEqualTo("access_denied");
             ws.writeTextMessage(new JsonObject().put("type", "register").put("address", "modaweave.session.http-owned").encode());
             assertThat(next(frames).getString("body")).isEqualTo("rejected");
             ws.writeTextMessage(new JsonObject().put("type", "publish").put("address", "modaweave.agent")

@@ -18,6 +18,11 @@ public final class EventBusAddresses {
      * worker runs or queues it, and a call of that job arriving later is refused as cancelled.
      */
     public static final String CANCEL = "modaweave.cancel";
+    /**
+     * Reads of an artifact's bytes by apps on the cluster: {@code {"id": …, "offset": 0, "length": …}}, answered
+     * with a chunk of bytes. Never permitted through the browser bridge.
+     */
+    public static final String ARTIFACT_READ = "modaweave.artifacts.read";
 
     private static final String TOOL_PREFIX = "modaweave.tool.";
     private static final String SESSION_PREFIX = "modaweave.session.";

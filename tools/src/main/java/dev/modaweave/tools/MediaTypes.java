@@ -12,7 +12,7 @@ import java.util.Optional;
  * the same check: {@link #requireMatches(byte[], String)}.
  *
  * <p>Recognised: PNG, JPEG, GIF, WebP, BMP, WAV, MP3, OGG, FLAC, MP4/M4A/MOV (ISO base media),
- * WebM/Matroska. Media types are compared after {@link #normalize normalisation}
+ * WebM/Matroska; {@code text/plain} (captions, transcripts) is valid UTF-8 text. Media types are compared after {@link #normalize normalisation}
  * ({@code audio/x-wav} is {@code audio/wav}, parameters are dropped).
  */
 public final class MediaTypes {
@@ -124,6 +124,10 @@ public final class MediaTypes {
         if (bytes.length == 0) {
             throw new InvalidMediaException("expected " + claimed + " but got no bytes");
         }
+        if (claimed.equals("text/plain")) {
+            requireText(bytes);
+            return claimed;
+        }
         Optional<String> found = sniff(bytes);
         if (found.isEmpty()) {
             throw new InvalidMediaException("expected " + claimed + " but the " + bytes.length
@@ -134,6 +138,23 @@ public final class MediaTypes {
                     + "; the backend returned a different format than it declared");
         }
         return claimed;
+    }
+
+    /** Text artifacts (captions, transcripts) are UTF-8 without NUL or other control characters but tab and line breaks. */
+    private static void requireText(byte[] bytes) {
+        try {
+            String text = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+                    throw new InvalidMediaException("expected text/plain but the text holds the control character U+"
+                            + String.format("%04X", (int) c) + " at index " + i);
+                }
+            }
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new InvalidMediaException("expected text/plain but the " + bytes.length + " bytes are not valid UTF-8");
+        }
     }
 
     private static boolean compatible(String found, String claimed) {

@@ -17,11 +17,12 @@ public final class Tasks {
     public static final String IMAGE_TO_VIDEO = "image-to-video";
     public static final String IMAGE_TO_TEXT = "image-to-text";
     public static final String AUDIO_TO_TEXT = "audio-to-text";
+    public static final String VIDEO_TO_TEXT = "video-to-text";
 
     /** Every well-known task, in catalog order. */
     public static final List<String> WELL_KNOWN = List.of(
             TEXT_TO_IMAGE, TEXT_TO_VIDEO, TEXT_TO_AUDIO, TEXT_TO_SPEECH,
-            IMAGE_EDIT, IMAGE_TO_VIDEO, IMAGE_TO_TEXT, AUDIO_TO_TEXT);
+            IMAGE_EDIT, IMAGE_TO_VIDEO, IMAGE_TO_TEXT, AUDIO_TO_TEXT, VIDEO_TO_TEXT);
 
     private static final Pattern WELL_FORMED = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 

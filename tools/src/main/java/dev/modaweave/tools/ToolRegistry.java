@@ -42,6 +42,8 @@ public final class ToolRegistry implements ToolCatalog {
         AVAILABLE,
         /** Every live worker of the tool has its circuit breaker open: calls fail fast. */
         BREAKER_OPEN,
+        /** Every live worker's reachability probe says the tool's backend (a server, an API) cannot be reached. */
+        UNREACHABLE,
         /** The tool was announced, but every worker's node left or stopped announcing. */
         NODE_LEFT,
         /** No tool of that name is known. */
@@ -71,6 +73,7 @@ public final class ToolRegistry implements ToolCatalog {
         long expiresAtNanos;
         boolean alive = true;
         String breaker = "closed";
+        String unreachable;
         int inFlight;
         int capacity;
 
@@ -174,13 +177,18 @@ public final class ToolRegistry implements ToolCatalog {
         }
         long now = nanoClock.getAsLong();
         boolean anyLive = false;
+        boolean anyUnreachable = false;
         for (Provider p : e.providers.values()) {
             if (p.alive && now - p.expiresAtNanos <= 0) {
                 anyLive = true;
-                if (!"open".equals(p.breaker)) {
+                anyUnreachable |= p.unreachable != null;
+                if (!"open".equals(p.breaker) && p.unreachable == null) {
                     return Availability.AVAILABLE;
                 }
             }
+        }
+        if (anyUnreachable) {
+            return Availability.UNREACHABLE;
         }
         if (anyLive) {
             return Availability.BREAKER_OPEN;
@@ -287,6 +295,8 @@ public final class ToolRegistry implements ToolCatalog {
                 p.alive = true;
                 p.expiresAtNanos = nanoClock.getAsLong() + leaseNanos;
                 p.breaker = message.getString("breaker", "closed");
+                p.unreachable = message.getBoolean("reachable", true) ? null
+                        : message.getString("unreachable", "the backend cannot be reached");
                 p.inFlight = message.getInteger("inFlight", 0);
                 p.capacity = message.getInteger("capacity", d.capacity());
             }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -56,6 +58,22 @@ public record ToolSettings(ObjectNode values, Path baseDirectory, Function<Strin
     public String requireText(String key) {
         return text(key).filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalArgumentException(
                 "backend '" + kind() + "' needs the setting '" + key + "'"));
+    }
+
+    /**
+     * Refuses keys the factory does not take, so that a misspelt one does not go unnoticed.
+     *
+     * @param known every key the factory reads, {@code backend} and {@code name} included
+     * @throws IllegalArgumentException naming the unknown keys and listing the known ones
+     */
+    public void requireOnly(Set<String> known) {
+        Set<String> unknown = new TreeSet<>();
+        values.fieldNames().forEachRemaining(unknown::add);
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("backend '" + kind() + "': unknown setting" + (unknown.size() > 1 ? "s " : " ")
+                    + unknown + "; known settings are " + new TreeSet<>(known));
+        }
     }
 
     /** A path setting resolved against {@link #baseDirectory()}, or empty. */

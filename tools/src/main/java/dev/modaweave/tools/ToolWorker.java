@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -60,6 +61,10 @@ public final class ToolWorker extends VerticleBase {
     private final Map<String, ToolCall> active = new HashMap<>();
     private long announceTimer = -1;
     private int running;
+    /** Why the tool's backend cannot be reached, as its last probe said; null when it can or is not probed. */
+    private volatile String unreachable;
+    private boolean probing;
+    private boolean stopped;
 
     private ToolWorker(GeneratorTool tool, ArtifactStore store, Options options) {
         this.tool = tool;
@@ -107,15 +112,46 @@ public final class ToolWorker extends VerticleBase {
                     discoverConsumer = vertx.eventBus().consumer(EventBusAddresses.TOOL_DISCOVER, m -> announce());
                     controlConsumer = vertx.eventBus().consumer(controlAddress(), this::onControl);
                     cancelConsumer = vertx.eventBus().consumer(EventBusAddresses.CANCEL, this::onCancel);
-                    announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> announce());
+                    announceTimer = vertx.setPeriodic(Math.max(100, options.lease().toMillis() / 3), id -> {
+                        announce();
+                        probe();
+                    });
                     return Future.all(List.of(callConsumer.completion(), discoverConsumer.completion(),
                             controlConsumer.completion(), cancelConsumer.completion()));
                 })
-                .onSuccess(v -> announce());
+                .onSuccess(v -> {
+                    announce();
+                    probe();
+                });
+    }
+
+    /**
+     * Why the tool's backend cannot be reached, as the last {@link ReachabilityProbe#probe} said (run on a worker
+     * thread every third of the lease); empty when it can, or when the tool has no probe.
+     */
+    public Optional<String> unreachable() {
+        return Optional.ofNullable(unreachable);
+    }
+
+    private void probe() {
+        if (!(tool instanceof ReachabilityProbe reachability) || probing || stopped) {
+            return;
+        }
+        probing = true;
+        Duration limit = Duration.ofMillis(Math.max(100, Math.min(2_000, options.lease().toMillis() / 3)));
+        vertx.<String>executeBlocking(() -> reachability.probe(limit).orElse(null), false).onComplete(done -> {
+            probing = false;
+            String now = done.succeeded() ? done.result() : "the reachability probe failed: " + done.cause().getMessage();
+            if (!Objects.equals(now, unreachable) && !stopped) {
+                unreachable = now;
+                announce();
+            }
+        });
     }
 
     @Override
     public Future<?> stop() {
+        stopped = true;
         vertx.cancelTimer(announceTimer);
         vertx.eventBus().publish(EventBusAddresses.TOOL_ANNOUNCE, new JsonObject()
                 .put("type", "withdraw").put("worker", workerId).put("node", options.nodeId())
@@ -191,6 +227,8 @@ public final class ToolWorker extends VerticleBase {
                 .put("leaseMs", options.lease().toMillis())
                 .put("tool", tool)
                 .put("breaker", resilience.breakerState())
+                .put("reachable", unreachable == null)
+                .put("unreachable", unreachable)
                 .put("inFlight", running + queue.size())
                 .put("capacity", descriptor.capacity()));
     }

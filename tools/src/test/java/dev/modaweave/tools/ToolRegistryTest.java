@@ -98,6 +98,15 @@ class ToolRegistryTest {
         registry.accept(announcement("w1", "node-1", d, "open"));
         assertThat(registry.availability("remote-painter")).isEqualTo(ToolRegistry.Availability.BREAKER_OPEN);
 
+        registry.accept(announcement("w1", "node-1", d, "closed").put("reachable", false).put("unreachable", "down"));
+        assertThat(registry.availability("remote-painter")).isEqualTo(ToolRegistry.Availability.UNREACHABLE);
+        registry.accept(announcement("w2", "node-2", d, "closed").put("reachable", true));
+        assertThat(registry.availability("remote-painter")).isEqualTo(ToolRegistry.Availability.AVAILABLE);
+        registry.accept(announcement("w2", "node-2", d, "open"));
+        registry.accept(announcement("w1", "node-1", d, "closed"));
+        assertThat(registry.availability("remote-painter")).isEqualTo(ToolRegistry.Availability.AVAILABLE);
+        registry.accept(announcement("w1", "node-1", d, "open"));
+
         registry.accept(announcement("w2", "node-2", d, "closed"));
         assertThat(registry.availability("remote-painter")).isEqualTo(ToolRegistry.Availability.AVAILABLE);
     }

@@ -166,6 +166,44 @@ class ToolWorkerTest {
     }
 
     @Test
+    void a_tool_whose_backend_cannot_be_reached_is_announced_unreachable_until_its_probe_succeeds(Vertx vertx) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> down = new java.util.concurrent.atomic.AtomicReference<>(
+                "gpu-box:7860 cannot be reached: Connection refused");
+        ProbedTool tool = new ProbedTool(ScriptedTool.succeeding("remote-tool"), down);
+        ToolRegistry registry = ToolRegistry.create();
+        registry.attach(vertx).await(5, TimeUnit.SECONDS);
+        ToolWorker worker = ToolWorker.of(tool, store, fast().lease(Duration.ofMillis(300)).build());
+        vertx.deployVerticle(worker).await(10, TimeUnit.SECONDS);
+
+        awaitCondition(() -> registry.availability("remote-tool") == ToolRegistry.Availability.UNREACHABLE);
+        assertThat(registry.isAvailable("remote-tool")).isFalse();
+        assertThat(worker.unreachable()).contains("gpu-box:7860 cannot be reached: Connection refused");
+
+        down.set(null);
+        awaitCondition(() -> registry.availability("remote-tool") == ToolRegistry.Availability.AVAILABLE);
+        assertThat(worker.unreachable()).isEmpty();
+    }
+
+    /** A tool with a reachability probe that says what {@code down} holds. */
+    private record ProbedTool(ScriptedTool tool, java.util.concurrent.atomic.AtomicReference<String> down)
+            implements GeneratorTool, ReachabilityProbe {
+        @Override
+        public ToolDescriptor descriptor() {
+            return tool.descriptor();
+        }
+
+        @Override
+        public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
+            return tool.generate(request, progress);
+        }
+
+        @Override
+        public java.util.Optional<String> probe(Duration timeout) {
+            return java.util.Optional.ofNullable(down.get());
+        }
+    }
+
+    @Test
     void the_bulkhead_runs_at_most_capacity_calls_and_queues_the_rest(Vertx vertx) throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScriptedTool tool = ScriptedTool.blocking("narrow-tool", 2, release);

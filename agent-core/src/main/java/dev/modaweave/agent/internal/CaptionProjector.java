@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Captions media with the registered {@code image-to-text} / {@code audio-to-text} tool, called
+ * Captions media with the registered {@code image-to-text} / {@code audio-to-text} / {@code video-to-text} tool, called
  * through the dispatcher, and inserts {@code [image art_…: caption]} for a text-only model. A medium
  * no tool can caption is named with the reason instead, never dropped.
  */
@@ -50,7 +50,12 @@ public final class CaptionProjector implements InputProjector {
     }
 
     private Future<String> caption(Artifact a) {
-        String task = a.modality() == Modality.IMAGE ? Tasks.IMAGE_TO_TEXT : a.modality() == Modality.AUDIO ? Tasks.AUDIO_TO_TEXT : null;
+        String task = switch (a.modality()) {
+            case IMAGE -> Tasks.IMAGE_TO_TEXT;
+            case AUDIO -> Tasks.AUDIO_TO_TEXT;
+            case VIDEO -> Tasks.VIDEO_TO_TEXT;
+            default -> null;
+        };
         if (task == null) {
             return Future.succeededFuture("no captioning tool takes " + a.modality().wireName());
         }

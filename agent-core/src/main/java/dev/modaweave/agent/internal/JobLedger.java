@@ -1,6 +1,6 @@
 package dev.modaweave.agent.internal;
 
-import dev.modaweave.tools.internal.JobResults;
+import dev.modaweave.tools.JobRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
@@ -16,7 +16,7 @@ import java.util.Map;
 public interface JobLedger {
 
     /** The map's name in the cluster. */
-    String MAP_NAME = JobResults.MAP_NAME;
+    String MAP_NAME = JobRecord.MAP_NAME;
 
     Future<JobRecord> get(String jobId);
 
@@ -82,9 +82,19 @@ public interface JobLedger {
             return map.get(jobId).map(text -> text == null ? null : JobRecord.fromJson(new io.vertx.core.json.JsonObject(text)));
         }
 
+        /**
+         * Writes the record; a record without a result never replaces one with a result, which a worker on
+         * another node may have written while this node's news of the job was still on its way.
+         */
         @Override
         public Future<Void> put(JobRecord record) {
-            return map.put(record.jobId(), record.toJson().encode(), retentionMillis);
+            String text = record.toJson().encode();
+            if (record.hasArtifact()) {
+                return map.put(record.jobId(), text, retentionMillis);
+            }
+            return map.get(record.jobId()).compose(current -> current != null
+                    && JobRecord.fromJson(new io.vertx.core.json.JsonObject(current)).hasArtifact()
+                    ? Future.succeededFuture() : map.put(record.jobId(), text, retentionMillis));
         }
     }
 }

@@ -47,8 +47,14 @@ import java.util.stream.Collectors;
  *                        {@code <meta>} tags; default false
  * @param multimodal      whether the model takes images as message content; default false
  * @param projector       how user media reaches the model: {@code native} (as content; needs
- *                        {@code multimodal: true}) or {@code caption} (as text captions from a tool);
+ *                        {@code multimodal: true}), {@code caption} (as text captions from a tool) or
+ *                        {@code learned} (soft tokens from a trained projector, sent as prompt embeddings);
  *                        default {@code native} for a multimodal model, else {@code caption}
+ * @param videoFrames     with the native projector, how many evenly spaced keyframes of a video the model
+ *                        is shown as images (1 to 16, default 4)
+ * @param audioInput      with the native projector, whether the model takes audio as content; when false
+ *                        (the default) recordings are transcribed by an {@code audio-to-text} tool instead
+ * @param projectorSpec   with {@code projector: learned}, the projector's spec file (relative to the configuration file)
  */
 public record LlmConfig(
         Provider provider,
@@ -60,10 +66,15 @@ public record LlmConfig(
         Double temperature,
         boolean nativeToolCalls,
         boolean multimodal,
-        Projector projector) {
+        Projector projector,
+        int videoFrames,
+        boolean audioInput,
+        String projectorSpec) {
 
     /** Default {@link #timeout()}. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** Default {@link #videoFrames()}. */
+    public static final int DEFAULT_VIDEO_FRAMES = 4;
     /** Default {@link #maxRetries()}. */
     public static final int DEFAULT_MAX_RETRIES = 3;
 
@@ -103,7 +114,13 @@ public record LlmConfig(
         /** Images go to the model as message content; needs a multimodal model. */
         NATIVE,
         /** Media is captioned by an {@code image-to-text}/{@code audio-to-text} tool and inserted as text. */
-        CAPTION;
+        CAPTION,
+        /**
+         * A learned projector (ModaVerse / LLaVA style): pictures become soft tokens in the LLM's input
+         * space and the whole prompt is sent as embeddings; needs {@code projectorSpec} and an
+         * OpenAI-compatible server that takes {@code prompt_embeds} (vLLM).
+         */
+        LEARNED;
 
         /** The name used in configuration. */
         @JsonValue
@@ -158,6 +175,24 @@ public record LlmConfig(
         if (projector == null) {
             projector = multimodal ? Projector.NATIVE : Projector.CAPTION;
         }
+        if (videoFrames < 1 || videoFrames > 16) {
+            throw new InvalidLlmConfigException("llm.videoFrames is " + videoFrames + "; allowed: 1 to 16 keyframes per video");
+        }
+        if (projector == Projector.LEARNED) {
+            if (provider != Provider.OPENAI) {
+                throw new InvalidLlmConfigException("llm.projector 'learned' sends prompt embeddings to an OpenAI-compatible "
+                        + "completions API (vLLM with --enable-prompt-embeds); set llm.provider: openai");
+            }
+            if (projectorSpec == null || projectorSpec.isBlank()) {
+                throw new InvalidLlmConfigException("llm.projector 'learned' needs llm.projectorSpec, the projector's spec file "
+                        + "(see generators/projector/README.md)");
+            }
+            if (nativeToolCalls) {
+                throw new InvalidLlmConfigException("llm.projector 'learned' uses the completions API, which has no function "
+                        + "calling; set nativeToolCalls: false (the model writes <meta> blocks)");
+            }
+            multimodal = true;
+        }
         if (projector == Projector.NATIVE && !multimodal) {
             throw new InvalidLlmConfigException("llm.projector is 'native' but llm.multimodal is false: a text-only "
                     + "model cannot take images as content; set multimodal: true or projector: caption");
@@ -181,7 +216,10 @@ public record LlmConfig(
             @JsonProperty("temperature") Double temperature,
             @JsonProperty("nativeToolCalls") Boolean nativeToolCalls,
             @JsonProperty("multimodal") Boolean multimodal,
-            @JsonProperty("projector") String projector) {
+            @JsonProperty("projector") String projector,
+            @JsonProperty("videoFrames") Integer videoFrames,
+            @JsonProperty("audioInput") Boolean audioInput,
+            @JsonProperty("projectorSpec") String projectorSpec) {
         if (apiKey != null) {
             throw new InvalidLlmConfigException("llm.apiKey is not accepted: an API key does not belong in a "
                     + "configuration file (its value is not shown). Put it in an environment variable and name "
@@ -197,7 +235,10 @@ public record LlmConfig(
                 temperature,
                 Boolean.TRUE.equals(nativeToolCalls),
                 Boolean.TRUE.equals(multimodal),
-                projector == null ? null : Projector.fromConfig(projector));
+                projector == null ? null : Projector.fromConfig(projector),
+                videoFrames == null ? DEFAULT_VIDEO_FRAMES : videoFrames,
+                Boolean.TRUE.equals(audioInput),
+                projectorSpec);
     }
 
     /** The offline default: the application's embedded planner. */
@@ -223,6 +264,9 @@ public record LlmConfig(
         builder.nativeToolCalls = nativeToolCalls;
         builder.multimodal = multimodal;
         builder.projector = projector;
+        builder.videoFrames = videoFrames;
+        builder.audioInput = audioInput;
+        builder.projectorSpec = projectorSpec;
         return builder;
     }
 
@@ -287,6 +331,9 @@ public record LlmConfig(
         private boolean nativeToolCalls;
         private boolean multimodal;
         private Projector projector;
+        private int videoFrames = DEFAULT_VIDEO_FRAMES;
+        private boolean audioInput;
+        private String projectorSpec;
 
         private Builder() {
         }
@@ -345,6 +392,24 @@ public record LlmConfig(
             return this;
         }
 
+        /** See {@link LlmConfig#videoFrames()}. */
+        public Builder videoFrames(int videoFrames) {
+            this.videoFrames = videoFrames;
+            return this;
+        }
+
+        /** See {@link LlmConfig#projectorSpec()}. */
+        public Builder projectorSpec(String projectorSpec) {
+            this.projectorSpec = projectorSpec;
+            return this;
+        }
+
+        /** See {@link LlmConfig#audioInput()}. */
+        public Builder audioInput(boolean audioInput) {
+            this.audioInput = audioInput;
+            return this;
+        }
+
         /** See {@link LlmConfig#projector()}. */
         public Builder projector(Projector projector) {
             this.projector = projector;
@@ -354,7 +419,7 @@ public record LlmConfig(
         /** The validated configuration. @throws InvalidLlmConfigException naming the bad key */
         public LlmConfig build() {
             return new LlmConfig(provider, baseUrl, model, apiKeyEnv, timeout, maxRetries, temperature,
-                    nativeToolCalls, multimodal, projector);
+                    nativeToolCalls, multimodal, projector, videoFrames, audioInput, projectorSpec);
         }
     }
 }

@@ -19,7 +19,7 @@ import dev.langchain4j.model.chat.response.PartialToolCall;
 import dev.langchain4j.model.chat.response.PartialToolCallContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.llm.internal.ProviderHttpException;
-import dev.modaweave.agent.llm.internal.RetryAfter;
+import dev.modaweave.tools.RetryAfter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

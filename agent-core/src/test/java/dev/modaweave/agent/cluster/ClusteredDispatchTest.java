@@ -103,8 +103,18 @@ class ClusteredDispatchTest {
         JsonObject outcome = reply.getJsonArray("outcomes").getJsonObject(0);
         assertThat(outcome.getString("state")).isEqualTo("completed");
         assertThat(painter.calls()).isEqualTo(1);
-        String record = a.vertx().sharedData().<String, String>getAsyncMap(JobLedger.MAP_NAME)
-                .compose(m -> m.get("c1:img")).await(10, TimeUnit.SECONDS);
+        // the worker writes the record as it answers, without waiting for the write
+        String[] found = new String[1];
+        awaitCondition(() -> {
+            try {
+                found[0] = a.vertx().sharedData().<String, String>getAsyncMap(JobLedger.MAP_NAME)
+                        .compose(m -> m.get("c1:img")).await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return found[0] != null;
+        });
+        String record = found[0];
         JsonObject json = new JsonObject(record);
         assertThat(json.getString("state")).isEqualTo("completed");
         assertThat(json.getString("artifactId")).isEqualTo(outcome.getString("artifactId"));
@@ -170,12 +180,69 @@ class ClusteredDispatchTest {
                 ToolWorker.Options.builder().nodeId(a.manager().getNodeId()).build())).await(10, TimeUnit.SECONDS);
         worker.destroyForcibly();
 
-        awaitCondition(() -> events.stream().anyMatch(e -> "turn-done".equals(e.getString("type"))));
+        awaitCondition(() -> events.stream().anyMatch(e -> dev.modaweave.agent.DispatchProtocol.TURN_DONE.equals(e.getString("type"))));
         JsonObject outcome = events.stream().filter(e -> "completed".equals(e.getString("type"))).findFirst().orElseThrow();
         assertThat(outcome.getString("callId")).isEqualTo("img");
         assertThat(rescuer.calls()).isEqualTo(1);
         assertThat(events).filteredOn(e -> "completed".equals(e.getString("type"))).hasSize(1);
         assertThat(registry.nodes("sleeper")).doesNotContain(workerNode);
+    }
+
+    /** Node a with a dispatcher whose orphan timeout is {@code orphanTimeout}, and one worker JVM of "sleeper" mid-call. */
+    private record KilledWorkerSetup(Node a, ToolRegistry registry, Process worker, String workerNode, List<JsonObject> events,
+                                     List<String> members) {
+    }
+
+    private KilledWorkerSetup startCallOnOnlyWorker(Duration orphanTimeout, String turnId) throws Exception {
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        Node a = startNode(portA, members);
+        ToolRegistry registry = ToolRegistry.create();
+        Clustering.reportDepartures(a.manager(), registry);
+        registry.attach(a.vertx()).await(10, TimeUnit.SECONDS);
+        a.vertx().deployVerticle(Dispatcher.of(registry, Dispatcher.Options.builder().attemptTimeout(Duration.ofSeconds(120))
+                .orphanTimeout(orphanTimeout).build())).await(10, TimeUnit.SECONDS);
+        Process worker = startWorkerProcess(portB, members, "sleeper", 120_000);
+        String workerNode = awaitReady(worker);
+        awaitCondition(() -> registry.nodes("sleeper").contains(workerNode));
+        List<JsonObject> events = new CopyOnWriteArrayList<>();
+        a.vertx().eventBus().<JsonObject>consumer(EventBusAddresses.turn(turnId), m -> events.add(m.body()))
+                .completion().await(10, TimeUnit.SECONDS);
+        a.vertx().eventBus().request(EventBusAddresses.DISPATCH, request(turnId, false).put("calls",
+                new JsonArray().add(new JsonObject().put("id", "img").put("tool", "sleeper")
+                        .put("args", new JsonObject().put("prompt", "slow fox"))))).await(30, TimeUnit.SECONDS);
+        awaitCondition(() -> events.stream().anyMatch(e -> "progress".equals(e.getString("type"))
+                && workerNode.equals(e.getString("node"))));
+        return new KilledWorkerSetup(a, registry, worker, workerNode, events, members);
+    }
+
+    @Test
+    void a_call_whose_only_worker_is_killed_and_never_returns_fails_with_no_worker() throws Exception {
+        KilledWorkerSetup s = startCallOnOnlyWorker(Duration.ofSeconds(3), "o1");
+
+        s.worker().destroyForcibly();
+
+        awaitCondition(() -> s.events().stream().anyMatch(e -> dev.modaweave.agent.DispatchProtocol.TURN_DONE.equals(e.getString("type"))));
+        JsonObject failed = s.events().stream().filter(e -> "failed".equals(e.getString("type"))).findFirst().orElseThrow();
+        assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("no_worker");
+        assertThat(failed.getJsonObject("error").getString("message")).contains("sleeper");
+        assertThat(s.events()).filteredOn(e -> "completed".equals(e.getString("type"))).isEmpty();
+    }
+
+    @Test
+    void a_call_whose_only_worker_is_killed_goes_to_a_worker_that_joins_within_the_orphan_timeout() throws Exception {
+        KilledWorkerSetup s = startCallOnOnlyWorker(Duration.ofSeconds(120), "o2");
+
+        s.worker().destroyForcibly();
+        awaitCondition(() -> !s.registry().nodes("sleeper").contains(s.workerNode()));
+        int portC = freePort();
+        Process returning = startWorkerProcess(portC, List.of(s.members().get(0), "127.0.0.1:" + portC), "sleeper", 200);
+        awaitReady(returning);
+
+        awaitCondition(() -> s.events().stream().anyMatch(e -> dev.modaweave.agent.DispatchProtocol.TURN_DONE.equals(e.getString("type"))));
+        assertThat(s.events()).filteredOn(e -> "completed".equals(e.getString("type"))).hasSize(1);
+        assertThat(s.events()).filteredOn(e -> "failed".equals(e.getString("type"))).isEmpty();
     }
 
     private Process startWorkerProcess(int port, List<String> members, String tool, long sleepMs) throws IOException {

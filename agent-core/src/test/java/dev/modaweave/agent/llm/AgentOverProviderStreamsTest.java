@@ -97,7 +97,7 @@ class AgentOverProviderStreamsTest {
         JsonObject last = turn(vertx, openAi(), AgentOptions.defaults());
 
         assertThat(last.getString("type")).isEqualTo(AgentEvents.TURN_DONE);
-        assertThat(text()).isEqualTo("Here is a fox:  Hope you like it.Anything else?");
+        assertThat(text()).isEqualTo("Here is a fox:  Hope you like it.\n\nAnything else?");
         assertThat(ofType(AgentEvents.ARTIFACT)).hasSize(1);
         assertThat(server.requests()).hasSize(2);
         assertThat(server.requests().get(1)).contains("img1 → artifact art_");

@@ -8,6 +8,7 @@ import dev.modaweave.tools.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 
@@ -92,6 +93,47 @@ public final class StreamFixtures {
         chunks.add(sse(usageChunk(40, calls.size() * 8)));
         chunks.add(sse("[DONE]"));
         return chunks;
+    }
+
+    /**
+     * Like {@link #openAiToolCallChunks(List)}, but as some OpenAI-compatible servers stream: no {@code index}
+     * on any delta, only the first delta of each call carrying its id.
+     */
+    public static List<String> openAiToolCallChunksWithoutIndices(List<ToolCallScript> calls) {
+        List<String> chunks = new ArrayList<>();
+        chunks.add(sse(openAiChunk(Json.object().put("role", "assistant").putNull("content"), null)));
+        for (ToolCallScript call : calls) {
+            ObjectNode first = Json.object().put("id", call.id()).put("type", "function");
+            first.putObject("function").put("name", call.name()).put("arguments", "");
+            chunks.add(sse(openAiChunk(toolCallDelta(first), null)));
+            for (String part : call.argumentParts()) {
+                ObjectNode next = Json.object();
+                next.putObject("function").put("arguments", part);
+                chunks.add(sse(openAiChunk(toolCallDelta(next), null)));
+            }
+        }
+        chunks.add(sse(openAiChunk(Json.object(), "tool_calls")));
+        chunks.add(sse("[DONE]"));
+        return chunks;
+    }
+
+    /**
+     * NDJSON lines of an Ollama {@code /api/chat} stream in which the model makes the given calls (name, JSON
+     * arguments) in one message, as Ollama sends them: whole calls, no ids, no indices.
+     */
+    public static List<String> ollamaToolCallChunks(List<Map.Entry<String, String>> calls) {
+        Instant at = Instant.ofEpochSecond(CREATED);
+        ObjectNode line = Json.object().put("model", MODEL).put("created_at", at.toString());
+        ObjectNode message = line.putObject("message").put("role", "assistant").put("content", "");
+        ArrayNode toolCalls = message.putArray("tool_calls");
+        for (Map.Entry<String, String> call : calls) {
+            toolCalls.addObject().putObject("function").put("name", call.getKey()).set("arguments", Json.parse(call.getValue()));
+        }
+        line.put("done", false);
+        ObjectNode last = Json.object().put("model", MODEL).put("created_at", at.plusMillis(6).toString());
+        last.putObject("message").put("role", "assistant").put("content", "");
+        last.put("done_reason", "stop").put("done", true).put("eval_count", calls.size());
+        return List.of(Json.write(line) + "\n", Json.write(last) + "\n");
     }
 
     /** The whole SSE body of {@link #openAiToolCallChunks(List)}. */

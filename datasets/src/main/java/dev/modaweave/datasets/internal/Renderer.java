@@ -7,18 +7,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Fills template placeholders and places meta-responses at {@code {call}}, {@code {call1}}, {@code {call2}}. */
+/** Fills template placeholders and places meta-responses at {@code {call}}, {@code {call1}}, {@code {call2}}…. */
 public final class Renderer {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_0-9]+)}");
-    private static final Pattern CALL = Pattern.compile("\\{call([12]?)}");
+    /** Values written exactly as computed, never capitalised (their case is the point of the answer). */
+    private static final java.util.Set<String> VERBATIM = java.util.Set.of("lowercase", "CAPTION", "quoted", "line", "words");
+    private static final Pattern CALL = Pattern.compile("\\{call([1-9]?)}");
 
     private Renderer() {
     }
 
     /**
      * Fills {@code template}. A value that starts a sentence (at the start of the template or after
-     * ". ", "? ", "! ") is capitalised; the template's own wording is left as written.
+     * ". ", "? ", "! ") is capitalised, except verbatim values ({@code {lowercase}}, {@code {quoted}},
+     * {@code {line}}…); the template's own wording is left as written.
      *
      * @throws IllegalStateException for a placeholder {@code values} lacks
      */
@@ -31,7 +34,7 @@ public final class Renderer {
                 throw new IllegalStateException("template '" + template + "' uses {" + m.group(1)
                         + "}, which this kind of record does not provide");
             }
-            if (startsSentence(template, m.start()) && !value.isEmpty()) {
+            if (startsSentence(template, m.start()) && !value.isEmpty() && !VERBATIM.contains(m.group(1))) {
                 value = Character.toUpperCase(value.charAt(0)) + value.substring(1);
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));

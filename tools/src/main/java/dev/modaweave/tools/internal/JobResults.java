@@ -1,6 +1,6 @@
 package dev.modaweave.tools.internal;
 
-import dev.modaweave.tools.Artifact;
+import dev.modaweave.tools.JobRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JobResults {
 
-    /** The name of the cluster map of job records. */
-    public static final String MAP_NAME = "modaweave.jobs";
     private static final long RETENTION_MS = TimeUnit.HOURS.toMillis(24);
 
     private final AsyncMap<String, String> map;
@@ -31,7 +29,7 @@ public final class JobResults {
         if (!vertx.isClustered()) {
             return Future.succeededFuture(null);
         }
-        return vertx.sharedData().<String, String>getAsyncMap(MAP_NAME).map(JobResults::new);
+        return vertx.sharedData().<String, String>getAsyncMap(JobRecord.MAP_NAME).map(JobResults::new);
     }
 
     /** The record of {@code jobId} when it has an artifact, else null. */
@@ -41,20 +39,16 @@ public final class JobResults {
                 return null;
             }
             JsonObject record = new JsonObject(text);
-            return Artifact.isValidId(record.getString("artifactId")) ? record : null;
+            return JobRecord.fromJson(record).hasArtifact() ? record : null;
         });
     }
 
     /**
-     * Writes the completed record of a job, in the dispatcher's record format.
+     * Writes the completed {@link JobRecord} of a job.
      *
      * @param artifact the artifact's metadata as {@link ArtifactJson} writes it
      */
     public Future<Void> record(String jobId, String tool, String node, int attempts, String artifactId, JsonObject artifact) {
-        JsonObject record = new JsonObject()
-                .put("jobId", jobId).put("state", "completed").put("tool", tool).put("node", node)
-                .put("attempts", attempts).put("deadline", 0L).put("artifactId", artifactId)
-                .put("artifact", artifact);
-        return map.put(jobId, record.encode(), RETENTION_MS);
+        return map.put(jobId, JobRecord.completed(jobId, tool, node, attempts, artifactId, artifact).toJson().encode(), RETENTION_MS);
     }
 }

@@ -12,42 +12,43 @@ public final class OtherPainter {
     private OtherPainter() {
     }
 
-    /** The first provider of {@code painter}. */
-    public static final class First implements GeneratorTool {
+    /** A provider that paints a one-pixel PNG under a fixed name. */
+    abstract static class Named implements GeneratorTool {
+        private final String name;
+
+        Named(String name) {
+            this.name = name;
+        }
+
         @Override
         public ToolDescriptor descriptor() {
-            return ScriptedTool.imageDescriptor("painter", 1);
+            return ScriptedTool.imageDescriptor(name, 1);
         }
 
         @Override
         public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
             return ScriptedTool.png();
+        }
+    }
+
+    /** The first provider of {@code painter}. */
+    public static final class First extends Named {
+        public First() {
+            super("painter");
         }
     }
 
     /** A second provider of {@code painter}. */
-    public static final class Second implements GeneratorTool {
-        @Override
-        public ToolDescriptor descriptor() {
-            return ScriptedTool.imageDescriptor("painter", 1);
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-            return ScriptedTool.png();
+    public static final class Second extends Named {
+        public Second() {
+            super("painter");
         }
     }
 
     /** A provider of {@code sketcher}. */
-    public static final class Sketcher implements GeneratorTool {
-        @Override
-        public ToolDescriptor descriptor() {
-            return ScriptedTool.imageDescriptor("sketcher", 1);
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
-            return ScriptedTool.png();
+    public static final class Sketcher extends Named {
+        public Sketcher() {
+            super("sketcher");
         }
     }
 }

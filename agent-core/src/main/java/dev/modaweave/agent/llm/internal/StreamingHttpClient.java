@@ -24,6 +24,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,6 +182,7 @@ public final class StreamingHttpClient implements HttpClient {
         private final ServerSentEventListener delegate;
         private final HttpRequest request;
         private final WatchedStream body;
+        private final ToolCallStreamNormaliser normaliser = new ToolCallStreamNormaliser();
         volatile int events;
         volatile boolean endSeen;
         volatile boolean errorReported;
@@ -193,20 +195,44 @@ public final class StreamingHttpClient implements HttpClient {
 
         @Override
         public void onEvent(ServerSentEvent event, ServerSentEventContext context) {
-            events++;
-            if (isEndMarker(event.data())) {
-                endSeen = true;
+            ServerSentEvent normalised = normalise(event);
+            if (normalised != null) {
+                delegate.onEvent(normalised, context);
             }
-            delegate.onEvent(event, context);
         }
 
         @Override
         public void onEvent(ServerSentEvent event) {
+            ServerSentEvent normalised = normalise(event);
+            if (normalised != null) {
+                delegate.onEvent(normalised);
+            }
+        }
+
+        /**
+         * Counts the event and makes its tool calls unambiguous; a chunk that is not JSON ends the stream with an
+         * error in words (null: deliver nothing more).
+         */
+        private ServerSentEvent normalise(ServerSentEvent event) {
+            if (errorReported) {
+                return null;
+            }
+            String data;
+            try {
+                data = normaliser.normalise(event.data());
+            } catch (IllegalArgumentException e) {
+                errorReported = true;
+                body.closeQuietly();
+                LlmStreamException error = new LlmStreamException(redact(e.getMessage()) + " (after " + events
+                        + " stream events from " + describe(request) + "); the answer is incomplete", events, null);
+                quietly(() -> delegate.onError(error));
+                return null;
+            }
             events++;
-            if (isEndMarker(event.data())) {
+            if (isEndMarker(data)) {
                 endSeen = true;
             }
-            delegate.onEvent(event);
+            return Objects.equals(data, event.data()) ? event : new ServerSentEvent(event.event(), data);
         }
 
         @Override

@@ -9,7 +9,6 @@ import dev.modaweave.generators.http.internal.Schemas;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
@@ -25,20 +24,14 @@ import java.util.Map;
  * Progress comes from polling {@code /sdapi/v1/progress} while the call runs; cancelling aborts
  * the request and sends {@code /sdapi/v1/interrupt}.
  */
-public final class Automatic1111Tool implements GeneratorTool {
-
-    private final Automatic1111Config config;
-    private final BackendClient client;
-    private final ToolSupport support;
+public final class Automatic1111Tool extends HttpGeneratorTool<Automatic1111Config> {
 
     public Automatic1111Tool(Automatic1111Config config) {
         this(config, new BackendClient("AUTOMATIC1111", config.http(), BackendClient.Auth.BASIC));
     }
 
     Automatic1111Tool(Automatic1111Config config, BackendClient client) {
-        this.config = config;
-        this.client = client;
-        this.support = new ToolSupport(describe(config));
+        super(config, client, describe(config));
     }
 
     private static ToolDescriptor describe(Automatic1111Config config) {
@@ -58,16 +51,6 @@ public final class Automatic1111Tool implements GeneratorTool {
         return ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example, config.edits()
                 ? "Edits an image following a prompt with Stable Diffusion img2img (AUTOMATIC1111); strength sets how much changes."
                 : "Generates an image from a text prompt with Stable Diffusion (AUTOMATIC1111).");
-    }
-
-    /** The settings this tool was made with. */
-    public Automatic1111Config config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override
@@ -138,10 +121,5 @@ public final class Automatic1111Tool implements GeneratorTool {
             }
         }
         return requested;
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

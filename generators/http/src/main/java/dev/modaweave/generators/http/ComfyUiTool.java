@@ -16,7 +16,6 @@ import dev.modaweave.generators.http.internal.Text;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.Modality;
@@ -44,21 +43,15 @@ import java.util.UUID;
  * fetched with {@code GET /view}. A workflow with {@code {{image}}} first uploads the input image
  * with {@code POST /upload/image}. Cancelling deletes the prompt from the queue and interrupts it.
  */
-public final class ComfyUiTool implements GeneratorTool {
+public final class ComfyUiTool extends HttpGeneratorTool<ComfyUiConfig> {
 
     private static final Map<Modality, Set<String>> EXTENSIONS = Map.of(
             Modality.IMAGE, Set.of("png", "jpg", "jpeg", "webp", "gif"),
             Modality.VIDEO, Set.of("mp4", "webm", "mov", "mkv"),
             Modality.AUDIO, Set.of("wav", "mp3", "flac", "ogg", "opus", "m4a"));
 
-    private final ComfyUiConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
-
     public ComfyUiTool(ComfyUiConfig config) {
-        this.config = config;
-        this.client = new BackendClient("ComfyUI", config.http(), BackendClient.Auth.BEARER);
-        this.support = new ToolSupport(describe(config));
+        super(config, new BackendClient("ComfyUI", config.http(), BackendClient.Auth.BEARER), describe(config));
     }
 
     private static ToolDescriptor describe(ComfyUiConfig config) {
@@ -94,16 +87,6 @@ public final class ComfyUiTool implements GeneratorTool {
         return ToolSupport.describe(config.http(), used.contains("image"), config.output(), schema, example,
                 "Generates " + config.output().wireName() + " from a prompt with a ComfyUI workflow"
                         + (used.contains("image") ? " that starts from an input image." : "."));
-    }
-
-    /** The settings this tool was made with. */
-    public ComfyUiConfig config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override
@@ -336,10 +319,5 @@ public final class ComfyUiTool implements GeneratorTool {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

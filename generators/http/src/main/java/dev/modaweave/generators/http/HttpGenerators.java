@@ -20,7 +20,7 @@ import java.util.function.UnaryOperator;
  * application's YAML takes (see this module's README for every backend's settings):
  *
  * <pre>{@code
- * backend: comfyui            # automatic1111 | comfyui | openai-images | openai-speech | replicate | stability
+ * backend: comfyui            # automatic1111 | comfyui | openai-images | openai-speech | replicate | stability | openai-vision | openai-transcription
  * name: sdxl-comfy
  * baseUrl: http://127.0.0.1:8188
  * workflow: workflows/sdxl.json
@@ -33,7 +33,7 @@ public final class HttpGenerators {
 
     /** The {@code backend} values this factory knows. */
     public static final List<String> BACKENDS = List.of("automatic1111", "comfyui", "openai-images", "openai-speech",
-            "replicate", "stability");
+            "replicate", "stability", "openai-vision", "openai-transcription");
 
     private static final List<String> COMMON = List.of("backend", "name", "task", "capacity", "baseUrl", "apiKey", "apiKeyEnv",
             "connectTimeout", "readTimeout", "pollInterval", "generationTimeout", "maxDownloadBytes", "allowPrivateAddresses",
@@ -44,7 +44,9 @@ public final class HttpGenerators {
             "openai-images", List.of("model", "size", "responseFormat", "quality"),
             "openai-speech", List.of("model", "voice", "format"),
             "replicate", List.of("model", "version", "output", "input", "promptInput", "imageInput", "preferWait"),
-            "stability", List.of("service", "outputFormat", "aspectRatio", "model"));
+            "stability", List.of("service", "outputFormat", "aspectRatio", "model"),
+            "openai-vision", List.of("model", "question", "maxTokens", "frames", "detail"),
+            "openai-transcription", List.of("model", "language"));
 
     private HttpGenerators() {
     }
@@ -96,6 +98,8 @@ public final class HttpGenerators {
             case "openai-images" -> openAiImages(s, environment);
             case "openai-speech" -> openAiSpeech(s, environment);
             case "replicate" -> replicate(s, environment);
+            case "openai-vision" -> openAiVision(s, environment);
+            case "openai-transcription" -> openAiTranscription(s, environment);
             default -> stability(s, environment);
         };
         s.requireAllRead();
@@ -142,6 +146,23 @@ public final class HttpGenerators {
         if (s.has("voice")) b.voice(s.string("voice"));
         if (s.has("format")) b.format(s.string("format"));
         return new OpenAiSpeechTool(b.build());
+    }
+
+    private static GeneratorTool openAiVision(Settings s, UnaryOperator<String> env) {
+        var b = common(s, OpenAiVisionConfig.builder(), "OPENAI_API_KEY", env);
+        b.model(s.requireString("model"));
+        if (s.has("question")) b.question(s.string("question"));
+        if (s.has("maxTokens")) b.maxTokens(s.integer("maxTokens"));
+        if (s.has("frames")) b.frames(s.integer("frames"));
+        if (s.has("detail")) b.detail(s.string("detail"));
+        return new OpenAiVisionTool(b.build());
+    }
+
+    private static GeneratorTool openAiTranscription(Settings s, UnaryOperator<String> env) {
+        var b = common(s, OpenAiTranscriptionConfig.builder(), "OPENAI_API_KEY", env);
+        if (s.has("model")) b.model(s.string("model"));
+        if (s.has("language")) b.language(s.string("language"));
+        return new OpenAiTranscriptionTool(b.build());
     }
 
     private static GeneratorTool replicate(Settings s, UnaryOperator<String> env) {

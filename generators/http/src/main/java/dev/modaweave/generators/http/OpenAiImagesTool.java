@@ -10,7 +10,6 @@ import dev.modaweave.generators.http.internal.Schemas;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.Modality;
@@ -27,16 +26,10 @@ import java.util.Map;
  * a {@code url}, which is fetched only when the address guard allows it (public address, host in
  * {@code allowedMediaHosts} when set).
  */
-public final class OpenAiImagesTool implements GeneratorTool {
-
-    private final OpenAiImagesConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
+public final class OpenAiImagesTool extends HttpGeneratorTool<OpenAiImagesConfig> {
 
     public OpenAiImagesTool(OpenAiImagesConfig config) {
-        this.config = config;
-        this.client = new BackendClient("OpenAI images", config.http(), BackendClient.Auth.BEARER);
-        this.support = new ToolSupport(describe(config));
+        super(config, new BackendClient("OpenAI images", config.http(), BackendClient.Auth.BEARER), describe(config));
     }
 
     private static ToolDescriptor describe(OpenAiImagesConfig config) {
@@ -49,16 +42,6 @@ public final class OpenAiImagesTool implements GeneratorTool {
         return ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example, config.edits()
                 ? "Edits an image following a prompt with model " + config.model() + " (OpenAI-compatible images API)."
                 : "Generates an image from a prompt with model " + config.model() + " (OpenAI-compatible images API).");
-    }
-
-    /** The settings this tool was made with. */
-    public OpenAiImagesConfig config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override
@@ -120,10 +103,5 @@ public final class OpenAiImagesTool implements GeneratorTool {
             attributes.put("revisedPrompt", revised.asText());
         }
         return new GenerationResult(bytes, mime, attributes);
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

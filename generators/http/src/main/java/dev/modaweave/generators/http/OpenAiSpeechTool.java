@@ -8,40 +8,23 @@ import dev.modaweave.generators.http.internal.Schemas;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
-import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.Map;
 
 /** Speech from an OpenAI-compatible {@code POST /v1/audio/speech}: text in, audio bytes out. */
-public final class OpenAiSpeechTool implements GeneratorTool {
-
-    private final OpenAiSpeechConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
+public final class OpenAiSpeechTool extends HttpGeneratorTool<OpenAiSpeechConfig> {
 
     public OpenAiSpeechTool(OpenAiSpeechConfig config) {
-        this.config = config;
-        this.client = new BackendClient("OpenAI speech", config.http(), BackendClient.Auth.BEARER);
-        this.support = new ToolSupport(ToolSupport.describe(config.http(), false, Modality.AUDIO, Schemas.object()
-                        .text("text", "the words to speak", 4096, true)
-                        .text("voice", "voice name; the configured one when absent", 64, false)
-                        .number("speed", "speaking rate, 1 is normal", 0.25, 4),
-                Json.object().put("text", "Welcome back! Here is the picture you asked for."),
-                "Speaks a text aloud with model " + config.model() + " (OpenAI-compatible speech API)."));
-    }
-
-    /** The settings this tool was made with. */
-    public OpenAiSpeechConfig config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+        super(config, new BackendClient("OpenAI speech", config.http(), BackendClient.Auth.BEARER),
+                ToolSupport.describe(config.http(), false, Modality.AUDIO, Schemas.object()
+                                .text("text", "the words to speak", 4096, true)
+                                .text("voice", "voice name; the configured one when absent", 64, false)
+                                .number("speed", "speaking rate, 1 is normal", 0.25, 4),
+                        Json.object().put("text", "Welcome back! Here is the picture you asked for."),
+                        "Speaks a text aloud with model " + config.model() + " (OpenAI-compatible speech API)."));
     }
 
     @Override
@@ -61,10 +44,5 @@ public final class OpenAiSpeechTool implements GeneratorTool {
         String mime = MediaCheck.require(bytes, Modality.AUDIO, client.describe());
         progress.progress(1, "done");
         return new GenerationResult(bytes, mime, Map.of("voice", body.path("voice").asText(), "model", config.model()));
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

@@ -10,7 +10,6 @@ import dev.modaweave.generators.http.internal.Text;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.Modality;
@@ -34,17 +33,15 @@ import java.util.regex.Pattern;
  * percentage in the model's logs), and cancelling calls {@code urls.cancel}. The output URL is
  * fetched through the address guard, without the API token.
  */
-public final class ReplicateTool implements GeneratorTool {
+public final class ReplicateTool extends HttpGeneratorTool<ReplicateConfig> {
 
     private static final Pattern PERCENT = Pattern.compile("(\\d{1,3})%\\|");
 
-    private final ReplicateConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
-
     public ReplicateTool(ReplicateConfig config) {
-        this.config = config;
-        this.client = new BackendClient("Replicate", config.http(), BackendClient.Auth.BEARER);
+        super(config, new BackendClient("Replicate", config.http(), BackendClient.Auth.BEARER), describe(config));
+    }
+
+    private static ToolDescriptor describe(ReplicateConfig config) {
         Schemas schema = Schemas.object()
                 .text("prompt", "what the " + config.output().wireName() + " shows or sounds like", 4000, true)
                 .integer("seed", "random seed; the same seed and prompt give the same output", 0, Integer.MAX_VALUE);
@@ -53,18 +50,8 @@ public final class ReplicateTool implements GeneratorTool {
             schema.artifact("image", Modality.IMAGE, "the image the model starts from", true);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa");
         }
-        this.support = new ToolSupport(ToolSupport.describe(config.http(), config.takesImage(), config.output(), schema, example,
-                "Generates " + config.output().wireName() + " with the Replicate model " + config.model() + "."));
-    }
-
-    /** The settings this tool was made with. */
-    public ReplicateConfig config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+        return ToolSupport.describe(config.http(), config.takesImage(), config.output(), schema, example,
+                "Generates " + config.output().wireName() + " with the Replicate model " + config.model() + ".");
     }
 
     @Override
@@ -188,10 +175,5 @@ public final class ReplicateTool implements GeneratorTool {
 
     private static String enc(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

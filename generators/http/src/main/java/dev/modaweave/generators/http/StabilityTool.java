@@ -8,7 +8,6 @@ import dev.modaweave.generators.http.internal.Schemas;
 import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.Modality;
@@ -26,15 +25,13 @@ import java.util.Map;
  * service's image-to-image mode with {@code strength}. A result blocked by the content filter
  * ({@code finish-reason: CONTENT_FILTERED}) is an error, not an image.
  */
-public final class StabilityTool implements GeneratorTool {
-
-    private final StabilityConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
+public final class StabilityTool extends HttpGeneratorTool<StabilityConfig> {
 
     public StabilityTool(StabilityConfig config) {
-        this.config = config;
-        this.client = new BackendClient("Stability", config.http(), BackendClient.Auth.BEARER);
+        super(config, new BackendClient("Stability", config.http(), BackendClient.Auth.BEARER), describe(config));
+    }
+
+    private static ToolDescriptor describe(StabilityConfig config) {
         Schemas schema = Schemas.object()
                 .text("prompt", "what the image shows", 10000, true)
                 .text("negative_prompt", "what the image must not show", 10000, false)
@@ -45,19 +42,9 @@ public final class StabilityTool implements GeneratorTool {
                     .number("strength", "how much to change the image: 0 keeps it, 1 replaces it", 0, 1);
             example.put("image", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa").put("strength", 0.6);
         }
-        this.support = new ToolSupport(ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example,
+        return ToolSupport.describe(config.http(), config.edits(), Modality.IMAGE, schema, example,
                 (config.edits() ? "Edits an image following a prompt" : "Generates an image from a prompt")
-                        + " with Stability AI (stable-image " + config.service() + ")."));
-    }
-
-    /** The settings this tool was made with. */
-    public StabilityConfig config() {
-        return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+                        + " with Stability AI (stable-image " + config.service() + ").");
     }
 
     @Override
@@ -98,10 +85,5 @@ public final class StabilityTool implements GeneratorTool {
         long reportedSeed = seedHeader.matches("\\d{1,18}") ? Long.parseLong(seedHeader) : seed;
         progress.progress(1, "done");
         return new GenerationResult(bytes, mime, new HashMap<>(ToolSupport.imageAttributes(bytes, reportedSeed)));
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

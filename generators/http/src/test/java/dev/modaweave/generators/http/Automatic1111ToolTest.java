@@ -1,6 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modaweave.generators.http.internal.BackendClient;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
@@ -14,10 +13,8 @@ import dev.modaweave.tools.RetriableToolException;
 import dev.modaweave.tools.ToolAuthenticationException;
 import dev.modaweave.tools.ToolCancelledException;
 import dev.modaweave.tools.ToolUnavailableException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -42,22 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Automatic1111ToolTest {
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     private static Automatic1111Config.Builder config() {
         return Backends.testSettings(Automatic1111Config.builder(), wm).name("sd-a1111");

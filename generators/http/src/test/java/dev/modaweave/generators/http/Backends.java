@@ -3,6 +3,10 @@ package dev.modaweave.generators.http;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.modaweave.tools.Json;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Duration;
 
@@ -22,13 +26,43 @@ final class Backends {
     }
 
     static WireMockServer startWireMock() {
-        WireMockServer server = new WireMockServer(WireMockConfiguration.options()
+        WireMockServer server = new WireMockServer(wireMockOptions());
+        server.start();
+        return server;
+    }
+
+    private static WireMockConfiguration wireMockOptions() {
+        return WireMockConfiguration.options()
                 .dynamicPort()
                 .bindAddress("127.0.0.1")
                 .containerThreads(20)
-                .asynchronousResponseEnabled(false));
-        server.start();
-        return server;
+                .asynchronousResponseEnabled(false);
+    }
+
+    /**
+     * A WireMock server on a loopback port for one test class: {@code @RegisterExtension static final
+     * Backends.Server wm = new Backends.Server();} starts it before the class, forgets every stub and
+     * request after each test, and stops it after the class.
+     */
+    static final class Server extends WireMockServer implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
+        Server() {
+            super(wireMockOptions());
+        }
+
+        @Override
+        public void beforeAll(ExtensionContext context) {
+            start();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            resetAll();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) {
+            stop();
+        }
     }
 
     static String baseUrl(WireMockServer server) {

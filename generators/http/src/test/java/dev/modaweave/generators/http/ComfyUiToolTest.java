@@ -1,7 +1,6 @@
 package dev.modaweave.generators.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.GenerationRequest;
@@ -12,10 +11,8 @@ import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.NonRetriableToolException;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.ToolCancelledException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -38,22 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ComfyUiToolTest {
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     private static ComfyUiConfig.Builder config(JsonNode workflow) {
         return Backends.testSettings(ComfyUiConfig.builder(), wm).name("comfy").workflow(workflow);

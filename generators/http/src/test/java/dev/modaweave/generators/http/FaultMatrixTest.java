@@ -1,6 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.modaweave.tools.GenerationRequest;
@@ -13,9 +12,7 @@ import dev.modaweave.tools.ToolAuthenticationException;
 import dev.modaweave.tools.ToolException;
 import dev.modaweave.tools.ToolTimeoutException;
 import dev.modaweave.tools.ToolUnavailableException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -41,22 +38,8 @@ class FaultMatrixTest {
 
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     static Stream<BackendFixture> backends() {
         return BackendFixture.all().stream();
@@ -164,7 +147,7 @@ class FaultMatrixTest {
         }
     }
 
-    private static ResponseDefinitionBuilder response(BackendFixture backend, BackendFault fault) {
+    static ResponseDefinitionBuilder response(BackendFixture backend, BackendFault fault) {
         return switch (fault) {
             case CONNECTION_RESET -> aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER);
             case EMPTY_RESPONSE -> aResponse().withFault(Fault.EMPTY_RESPONSE);

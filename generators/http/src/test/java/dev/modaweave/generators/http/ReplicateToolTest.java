@@ -1,6 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.GenerationRequest;
@@ -11,10 +10,8 @@ import dev.modaweave.tools.NonRetriableToolException;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.ToolCancelledException;
 import dev.modaweave.tools.ToolTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,22 +33,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReplicateToolTest {
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     private static ReplicateConfig.Builder config() {
         return Backends.testSettings(ReplicateConfig.builder(), wm).name("painter").model("acme/painter")

@@ -1,15 +1,12 @@
 package dev.modaweave.generators.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.NonRetriableToolException;
 import dev.modaweave.tools.ProgressListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
 
@@ -27,22 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class StabilityToolTest {
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     private static StabilityConfig.Builder config() {
         return Backends.testSettings(StabilityConfig.builder(), wm).name("stability");

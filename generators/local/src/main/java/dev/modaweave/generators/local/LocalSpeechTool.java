@@ -2,7 +2,7 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.EspeakEngine;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.generators.local.internal.FreeTtsEngine;
 import dev.modaweave.generators.local.internal.SpeechEngine;
 import dev.modaweave.tools.ArgumentsSchema;
@@ -50,7 +50,7 @@ public final class LocalSpeechTool implements GeneratorTool {
 
     private final SpeechEngine engine;
     private final ToolDescriptor descriptor;
-    private final ArgumentsSchema schema = ArgumentsSchema.compile(NAME, SCHEMA);
+    private final ArgumentsSchema schema;
 
     /** espeak-ng from the {@code PATH} when there is one, else FreeTTS. */
     public LocalSpeechTool() {
@@ -70,9 +70,14 @@ public final class LocalSpeechTool implements GeneratorTool {
     }
 
     LocalSpeechTool(SpeechEngine engine) {
+        this(engine, NAME);
+    }
+
+    LocalSpeechTool(SpeechEngine engine, String name) {
         this.engine = Objects.requireNonNull(engine, "engine");
+        this.schema = ArgumentsSchema.compile(name, SCHEMA);
         this.descriptor = ToolDescriptor.builder()
-                .name(NAME)
+                .name(name)
                 .task(Tasks.TEXT_TO_SPEECH)
                 .inputModalities(Modality.TEXT)
                 .outputModality(Modality.AUDIO)

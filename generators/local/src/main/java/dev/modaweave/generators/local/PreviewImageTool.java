@@ -1,7 +1,7 @@
 package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.local.media.Media;
+import dev.modaweave.generators.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;

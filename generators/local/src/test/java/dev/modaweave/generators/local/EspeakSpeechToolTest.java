@@ -1,11 +1,11 @@
 package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.contract.GeneratorToolContract;
-import org.junit.jupiter.api.BeforeAll;
+import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,15 +16,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The contract and espeak-ng specifics; skipped on machines without espeak-ng. */
+/** The contract and espeak-ng specifics; skipped on machines without espeak-ng (required when {@code CI=true}). */
+@RequiresProgram(value = "espeak-ng", debianPackage = "espeak-ng")
 class EspeakSpeechToolTest extends GeneratorToolContract {
-
-    @BeforeAll
-    static void requireEspeak() {
-        assumeTrue(Executables.find("espeak-ng").isPresent(), "espeak-ng is not installed");
-    }
 
     @Override
     protected GeneratorTool createTool() {

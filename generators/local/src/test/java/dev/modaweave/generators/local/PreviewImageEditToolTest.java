@@ -10,7 +10,7 @@ import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.contract.GeneratorToolContract;
-import dev.modaweave.generators.local.media.Media;
+import dev.modaweave.generators.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.local.media.Executables;
+import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.contract.GeneratorToolContract;
-import org.junit.jupiter.api.BeforeAll;
+import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The video preview both ways: MP4 through ffmpeg (when installed) and the JDK's animated GIF. */
+/** The video preview both ways: MP4 through ffmpeg (skipped without it unless {@code CI=true}) and the JDK's animated GIF. */
 class PreviewVideoToolTest {
 
     static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(
@@ -30,12 +29,8 @@ class PreviewVideoToolTest {
     }
 
     @Nested
+    @RequiresProgram(value = "ffmpeg", debianPackage = "ffmpeg")
     class WithFfmpeg extends GeneratorToolContract {
-
-        @BeforeAll
-        void requireFfmpeg() {
-            assumeTrue(Executables.find("ffmpeg").isPresent(), "ffmpeg is not installed");
-        }
 
         @Override
         protected GeneratorTool createTool() {

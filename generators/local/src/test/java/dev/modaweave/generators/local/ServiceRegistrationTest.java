@@ -1,12 +1,18 @@
 package dev.modaweave.generators.local;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.GeneratorToolFactory;
+import dev.modaweave.tools.Json;
+import dev.modaweave.tools.ToolSettings;
 import dev.modaweave.tools.Tasks;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ServiceLoader;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class ServiceRegistrationTest {
 
@@ -20,5 +26,19 @@ class ServiceRegistrationTest {
                         PreviewImageEditTool.NAME)
                 .doesNotHaveDuplicates();
         tools.forEach(GeneratorTool::close);
+    }
+
+    @Test
+    void the_local_speech_factory_makes_a_named_speech_tool_and_refuses_an_unknown_engine() {
+        GeneratorToolFactory factory = ServiceLoader.load(GeneratorToolFactory.class).stream().map(ServiceLoader.Provider::get)
+                .filter(f -> f.kind().equals("local-speech")).findFirst().orElseThrow();
+        var entry = (ObjectNode) Json.parse("{\"backend\":\"local-speech\",\"name\":\"narrator\",\"engine\":\"freetts\"}");
+        try (GeneratorTool tool = factory.create(ToolSettings.of(entry, Path.of("")))) {
+            assertThat(tool.descriptor().name()).isEqualTo("narrator");
+            assertThat(((LocalSpeechTool) tool).engine()).isEqualTo("freetts");
+        }
+        var bad = (ObjectNode) Json.parse("{\"backend\":\"local-speech\",\"engine\":\"festival\"}");
+        assertThatIllegalArgumentException().isThrownBy(() -> factory.create(ToolSettings.of(bad, Path.of(""))))
+                .withMessageContaining("festival").withMessageContaining("freetts");
     }
 }

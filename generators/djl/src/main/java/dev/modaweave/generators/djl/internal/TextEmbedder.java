@@ -1,27 +1,23 @@
 package dev.modaweave.generators.djl.internal;
 
-import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.modaweave.generators.minilm.MiniLmEncoder;
+
+import java.util.List;
 
 /**
- * The all-MiniLM-L6-v2 sentence embedding that LangChain4j ships: its ONNX model and tokenizer
- * are inside the jar, so it runs offline. Loaded once per JVM on first use (about 90 MB) and
- * shared by every TorchScript tool; the model is thread-safe.
+ * The all-MiniLM-L6-v2 sentence embedding of a prompt, from the JVM's one {@link MiniLmEncoder} (shared
+ * with the embedded planner and the dataset tools; its model is inside the LangChain4j jar, so it runs offline).
  */
 public final class TextEmbedder {
 
     /** Dimensions of an all-MiniLM-L6-v2 embedding. */
-    public static final int DIMENSIONS = 384;
+    public static final int DIMENSIONS = MiniLmEncoder.DIMENSIONS;
 
     private TextEmbedder() {
     }
 
-    private static final class Holder {
-        static final EmbeddingModel MODEL = new AllMiniLmL6V2EmbeddingModel();
-    }
-
     /** The normalised 384-d embedding of {@code text}. */
     public static float[] embed(String text) {
-        return Holder.MODEL.embed(text).content().vector();
+        return MiniLmEncoder.shared().embed(List.of(text))[0];
     }
 }

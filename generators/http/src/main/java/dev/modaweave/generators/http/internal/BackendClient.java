@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modaweave.generators.http.ApiKey;
 import dev.modaweave.generators.http.HttpToolSettings;
 import dev.modaweave.generators.http.UnexpectedResponseException;
+import dev.modaweave.tools.RetryAfter;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;

@@ -1,6 +1,6 @@
 package dev.modaweave.generators.local.internal;
 
-import dev.modaweave.generators.local.media.ExternalProcess;
+import dev.modaweave.generators.media.ExternalProcess;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.NonRetriableToolException;

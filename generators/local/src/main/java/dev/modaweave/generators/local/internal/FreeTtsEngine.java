@@ -3,7 +3,7 @@ package dev.modaweave.generators.local.internal;
 import com.sun.speech.freetts.Voice;
 import com.sun.speech.freetts.audio.AudioPlayer;
 import com.sun.speech.freetts.en.us.cmu_us_kal.KevinVoiceDirectory;
-import dev.modaweave.generators.local.media.Media;
+import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.NonRetriableToolException;

@@ -1,0 +1,43 @@
+package dev.modaweave.generators.diffusion.schedulers;
+
+import ai.djl.ndarray.NDArray;
+import dev.modaweave.generators.diffusion.TorchRandom;
+
+/**
+ * One call's walk through a {@link Scheduler}: the timesteps to visit and the update rule. Steps
+ * are addressed by their index in {@link #timesteps()} (0 is the noisiest). Arrays are float32 and
+ * never modified in place; results belong to the input's manager ({@link #scaleModelInput} may
+ * return its input unchanged when the scheduler does not scale).
+ */
+public interface Schedule {
+
+    /** The timesteps the model is called at, noisiest first (as floats; DDIM and LCM ones are whole numbers). */
+    float[] timesteps();
+
+    /** The number of steps. */
+    default int size() {
+        return timesteps().length;
+    }
+
+    /** The timestep of step {@code index}, as the model receives it. */
+    default float timestep(int index) {
+        return timesteps()[index];
+    }
+
+    /** The factor the initial standard-normal noise is multiplied by. */
+    float initNoiseSigma();
+
+    /** The model's input at step {@code index} (Euler schedulers divide by {@code sqrt(sigma^2 + 1)}). */
+    NDArray scaleModelInput(NDArray sample, int index);
+
+    /**
+     * The sample after step {@code index}.
+     *
+     * @param modelOutput the model's prediction at {@link #timestep(int) timestep(index)}
+     * @param random      where ancestral noise comes from; may be {@code null} for DDIM and Euler
+     */
+    NDArray step(NDArray modelOutput, int index, NDArray sample, TorchRandom random);
+
+    /** The clean {@code original} noised to the level of step {@code index} (image editing starts there). */
+    NDArray addNoise(NDArray original, NDArray noise, int index);
+}

@@ -1,0 +1,39 @@
+package dev.modaweave.generators.local.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.tools.ArgumentsSchema;
+import dev.modaweave.tools.GenerationRequest;
+import dev.modaweave.tools.InvalidArgumentsException;
+import dev.modaweave.tools.Json;
+import dev.modaweave.tools.Modality;
+
+/** What the offline describers share: their arguments schema and the input artifact lookup. */
+public final class Describers {
+
+    /** How every offline description starts, so neither a model nor a person takes it for a caption. */
+    public static final String LABEL = "Offline description (measured; no captioning model is configured):";
+
+    private Describers() {
+    }
+
+    /** {@code {"<modality>": artifact id, "prompt": optional question}}. */
+    public static ObjectNode schema(Modality modality, String description) {
+        ObjectNode schema = (ObjectNode) Json.parse("""
+                {"type":"object","additionalProperties":false,
+                 "properties":{"prompt":{"type":"string","maxLength":2000,
+                   "description":"an optional question about the medium; offline describers state the same facts whatever it asks"}}}""");
+        schema.putArray("required").add(modality.wireName());
+        ((ObjectNode) schema.get("properties")).set(modality.wireName(), ArgumentsSchema.artifactProperty(modality, description));
+        return schema;
+    }
+
+    /** The input artifact of the call's {@code <modality>} argument. */
+    public static GenerationRequest.InputArtifact input(GenerationRequest request, String tool, Modality modality) {
+        GenerationRequest.InputArtifact input = request.inputs().get(modality.wireName());
+        if (input == null) {
+            throw new InvalidArgumentsException("arguments for '" + tool + "' are invalid: the input artifact for '"
+                    + modality.wireName() + "' was not handed to the tool; pass it in GenerationRequest.inputs()");
+        }
+        return input;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.modaweave.generators.local;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modaweave.generators.local.internal.OfflineReaders;
+import dev.modaweave.generators.media.Media;
+import dev.modaweave.tools.Artifact;
+import dev.modaweave.tools.GenerationRequest;
+import dev.modaweave.tools.GeneratorTool;
+import dev.modaweave.tools.InvalidMediaException;
+import dev.modaweave.tools.Json;
+import dev.modaweave.tools.contract.GeneratorToolContract;
+import org.junit.jupiter.api.Test;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class DescribeImageToolTest extends GeneratorToolContract {
+
+    static final String ID = "art_abcdefghijklmnopqrstuvwxyz";
+
+    /** A dark blue sign with white capitals, 400×120. */
+    static byte[] sign() {
+        BufferedImage image = new BufferedImage(400, 120, BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(new Color(15, 25, 90));
+        g.fillRect(0, 0, 400, 120);
+        g.setColor(Color.WHITE);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 44));
+        g.drawString("OPEN ALL DAY", 24, 78);
+        g.dispose();
+        return Media.png(image);
+    }
+
+    static GenerationRequest.InputArtifact input(byte[] bytes, String mimeType) {
+        var artifact = new Artifact(ID, mimeType, bytes.length, "0".repeat(64), Map.of(), "upload", Json.object(), List.of(), Instant.EPOCH);
+        return new GenerationRequest.InputArtifact(artifact, bytes);
+    }
+
+    @Override
+    protected GeneratorTool createTool() {
+        return new DescribeImageTool();
+    }
+
+    @Override
+    protected Map<String, GenerationRequest.InputArtifact> inputs() {
+        return Map.of("image", input(sign(), "image/png"));
+    }
+
+    @Override
+    protected ObjectNode validArguments() {
+        return args("{\"image\":\"" + ID + "\"}");
+    }
+
+    @Override
+    protected List<ObjectNode> invalidArguments() {
+        return List.of(args("{}"), args("{\"image\":\"/etc/passwd\"}"), args("{\"image\":\"" + ID + "\",\"colour\":1}"));
+    }
+
+    @Override
+    protected boolean deterministic() {
+        return true;
+    }
+
+    @Test
+    void the_description_is_labelled_and_states_size_and_colours() {
+        String text = new String(generate(validArguments()).bytes(), StandardCharsets.UTF_8);
+        assertThat(text).startsWith("Offline description (measured; no captioning model is configured):")
+                .contains("400×120 picture", "dark blue").contains("unknown without a captioning model");
+    }
+
+    @Test
+    void text_in_the_picture_is_read_by_tesseract_where_installed() {
+        boolean ci = "true".equals(System.getenv("CI"));
+        if (!ci) {
+            assumeTrue(OfflineReaders.canReadText(), "tesseract is not installed (Debian package tesseract-ocr); OCR is not tested");
+        }
+        assertThat(OfflineReaders.canReadText()).as("tesseract (Debian package tesseract-ocr) is required when CI=true").isTrue();
+        String text = new String(generate(validArguments()).bytes(), StandardCharsets.UTF_8);
+        assertThat(text).contains("Text read in it by OCR (tesseract)").containsIgnoringCase("OPEN ALL DAY");
+    }
+
+    @Test
+    void bytes_that_are_no_picture_get_a_typed_error() {
+        var request = new GenerationRequest("job", validArguments(),
+                Map.of("image", input("not a picture".getBytes(StandardCharsets.UTF_8), "image/png")), dev.modaweave.tools.Cancellation.create());
+        assertThatThrownBy(() -> tool().generate(request, dev.modaweave.tools.ProgressListener.NONE))
+                .isInstanceOf(InvalidMediaException.class).hasMessageContaining("is not a PNG, JPEG, GIF or BMP");
+    }
+}
