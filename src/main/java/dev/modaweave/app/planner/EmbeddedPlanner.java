@@ -360,6 +360,7 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
         int sounds = 0;
         int speeches = 0;
         String note = null;
+        planned = editOfPictureAtHand(request, input, planned);
         PlannerInput.Media earlierVisual = input.newest(Modality.IMAGE, Modality.VIDEO);
         String earlierVisualPrompt = earlierVisual == null ? null : earlierVisual.prompt();
         for (Planned p : planned) {
@@ -456,6 +457,31 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
             }
         }
         return new Plan(request, calls, reply.toString(), text.toString(), false);
+    }
+
+    private static final Pattern PICTURE_AT_HAND = Pattern.compile("(?i)\\b(this|that|the|my)\\s+(picture|image|photo|pic)\\b");
+
+    /**
+     * A new picture asked for with words that name the picture at hand ("make this picture black and
+     * white" with an image attached or made before) is an edit of that picture: a reference to an
+     * image at hand means changing it, not drawing from scratch.
+     */
+    private static List<Planned> editOfPictureAtHand(String request, PlannerInput input, List<Planned> planned) {
+        if (input.newestImage() == null || !PICTURE_AT_HAND.matcher(request).find()
+                || planned.stream().anyMatch(p -> p.task().equals(Tasks.IMAGE_EDIT))) {
+            return planned;
+        }
+        List<Planned> out = new ArrayList<>();
+        boolean changed = false;
+        for (Planned p : planned) {
+            if (!changed && p.task().equals(Tasks.TEXT_TO_IMAGE)) {
+                out.add(new Planned(Tasks.IMAGE_EDIT, p.start(), p.end(), p.confidence()));
+                changed = true;
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     /** Words that only point back to something already made ("it", "that again", "the picture"). */

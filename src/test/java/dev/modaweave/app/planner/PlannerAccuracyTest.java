@@ -63,17 +63,17 @@ class PlannerAccuracyTest {
 
     /**
      * The goals are call-set accuracy 0.95, key-word recall 0.92 and no-call precision 0.95 on both
-     * frozen sets. The shipped model does not reach them yet (frozen-test 0.830 / 0.818 / 0.691,
-     * handwritten-test 0.856 / 0.892 / 0.762; see the README), so these floors sit a little below its
+     * frozen sets. The shipped model does not reach them yet (frozen-test 0.807 / 0.806 / 0.732,
+     * handwritten-test 0.856 / 0.942 / 0.938; see the README), so these floors sit a little below its
      * scores: they catch a regression without pinning one model's exact numbers. Raise them toward
      * the goals as models improve.
      */
     static final double FROZEN_CALL_SET_MIN = 0.80;
     static final double FROZEN_KEYWORD_MIN = 0.79;
-    static final double FROZEN_NO_CALL_PRECISION_MIN = 0.65;
+    static final double FROZEN_NO_CALL_PRECISION_MIN = 0.70;
     static final double HELD_OUT_CALL_SET_MIN = 0.82;
-    static final double HELD_OUT_KEYWORD_MIN = 0.86;
-    static final double HELD_OUT_NO_CALL_PRECISION_MIN = 0.72;
+    static final double HELD_OUT_KEYWORD_MIN = 0.90;
+    static final double HELD_OUT_NO_CALL_PRECISION_MIN = 0.90;
     /** Requests studied while building the planner. */
     static final double DEV_CALL_SET_MIN = 0.88;
 
