@@ -361,6 +361,7 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
         int speeches = 0;
         String note = null;
         planned = editOfPictureAtHand(request, input, planned);
+        planned = narrationAskedFor(request, input, planned);
         PlannerInput.Media earlierVisual = input.newest(Modality.IMAGE, Modality.VIDEO);
         String earlierVisualPrompt = earlierVisual == null ? null : earlierVisual.prompt();
         for (Planned p : planned) {
@@ -481,6 +482,26 @@ public final class EmbeddedPlanner implements RoundAwareChatModel {
                 out.add(p);
             }
         }
+        return out;
+    }
+
+    private static final Pattern NARRATION = Pattern.compile(
+            "(?i)\\bnarrat(e|es|ion|ing)\\b|\\bdescrib\\w*\\b[^.?!]{0,40}\\b(aloud|out loud)\\b");
+
+    /**
+     * A narration asked for in words ("… and narrate it", "describe it out loud") of a picture or
+     * clip of the same reply or at hand: a speech call without words of its own (it describes the
+     * picture) when the network called none. The data set builder's records ask for narrations
+     * with their own spoken lines, so this request form is read here.
+     */
+    private static List<Planned> narrationAskedFor(String request, PlannerInput input, List<Planned> planned) {
+        boolean visual = planned.stream().anyMatch(p -> p.task().equals(Tasks.TEXT_TO_IMAGE) || p.task().equals(Tasks.TEXT_TO_VIDEO)
+                || p.task().equals(Tasks.IMAGE_EDIT)) || input.newest(Modality.IMAGE, Modality.VIDEO) != null;
+        if (!visual || planned.stream().anyMatch(p -> p.task().equals(Tasks.TEXT_TO_SPEECH)) || !NARRATION.matcher(request).find()) {
+            return planned;
+        }
+        List<Planned> out = new ArrayList<>(planned);
+        out.add(new Planned(Tasks.TEXT_TO_SPEECH, -1, -1, 0f));
         return out;
     }
 
