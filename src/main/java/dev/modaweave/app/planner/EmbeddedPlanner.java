@@ -12,10 +12,14 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
+import dev.modaweave.agent.RoundAwareChatModel;
+import dev.modaweave.agent.RoundContext;
+import dev.modaweave.agent.Session;
 import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.CaptionText;
 import dev.modaweave.generators.minilm.MiniLmEncoder;
 import dev.modaweave.tools.Json;
+import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.Tasks;
 
 import java.io.IOException;
@@ -37,17 +41,24 @@ import java.util.regex.Pattern;
  * calls to make (image, video, audio, speech, an edit of an image; several at once, or none) and tags
  * the words of the request that become each call's prompt; calls are written in the order their
  * words appear. An edit refers to the picture made in the same reply, else to the newest image the
- * message attaches or the conversation lists. A narration without words of its own describes the
- * picture or clip of the same reply. Requests that need no media get the answer of the nearest
- * no-call request of the training data.
+ * message attaches or the conversation holds. A call whose words only point back ("now animate it",
+ * "say that again") takes its prompt from the conversation's newest fitting artifact: a clip of the
+ * picture's prompt, the last spoken text again. A narration without words of its own describes the
+ * picture or clip of the same reply (or the newest one of the conversation). Requests that need no
+ * media get the answer of the nearest no-call request of the training data.
+ *
+ * <p>As a {@link RoundAwareChatModel} it reads the round's purpose and the conversation's artifacts
+ * from the agent's {@link RoundContext}: only the first round of a turn is planned (later rounds,
+ * after results or for repairs, are answered with nothing), and the artifacts come from the context
+ * (an artifact list in the message text is left out, not read). Called as a plain {@link StreamingChatModel}, it falls back to
+ * reading the agent's artifact list and recognising later rounds from the message text.
  *
  * <p>A message that already holds meta-responses (canonical or any dialect the parser reads) is
- * answered with itself, so hand-written calls run unchanged. Later rounds of a turn (the agent's
- * "Results of your calls" and repair messages) are answered with nothing.
+ * answered with itself, so hand-written calls run unchanged.
  *
  * <p>Thread-safe; the model is loaded once per instance (use {@link #shared()}).
  */
-public final class EmbeddedPlanner implements StreamingChatModel {
+public final class EmbeddedPlanner implements RoundAwareChatModel {
 
     private static final List<String> FOLLOW_UP_PREFIXES = List.of("Results of your calls",
             "Some of your meta-responses could not be run");
@@ -121,13 +132,46 @@ public final class EmbeddedPlanner implements StreamingChatModel {
             handler.onError(e);
             return;
         }
+        stream(reply, handler);
+    }
+
+    private static void stream(String reply, StreamingChatResponseHandler handler) {
         for (String delta : deltas(reply)) {
             handler.onPartialResponse(delta);
         }
         handler.onCompleteResponse(ChatResponse.builder().aiMessage(AiMessage.from(reply)).build());
     }
 
-    /** The reply to a conversation: the plan of its last user message, or nothing in later rounds. */
+    @Override
+    public void chat(ChatRequest request, RoundContext context, StreamingChatResponseHandler handler) {
+        String reply;
+        try {
+            reply = reply(request.messages(), context);
+        } catch (RuntimeException e) {
+            handler.onError(e);
+            return;
+        }
+        stream(reply, handler);
+    }
+
+    /**
+     * The reply to one round: in the first round the plan of the last user message among the
+     * context's artifacts (an artifact list in the message text is left out, not read); nothing in
+     * later rounds.
+     */
+    public String reply(List<ChatMessage> messages, RoundContext context) {
+        if (context.kind() != RoundContext.Kind.ANSWER || messages.isEmpty()
+                || !(messages.get(messages.size() - 1) instanceof UserMessage user)) {
+            return "";
+        }
+        return plan(textOf(user), context.artifacts()).reply();
+    }
+
+    /**
+     * The reply to a conversation given without a round context: the plan of its last user message
+     * (reading the agent's artifact list from its text), or nothing when the message is the agent's
+     * results or repair note of a later round.
+     */
     public String reply(List<ChatMessage> messages) {
         if (messages.isEmpty() || !(messages.get(messages.size() - 1) instanceof UserMessage user)) {
             return "";
@@ -143,7 +187,18 @@ public final class EmbeddedPlanner implements StreamingChatModel {
 
     /** The plan for one user message (which may carry attachment lines and the agent's artifact list). */
     public Plan plan(String message) {
-        PlannerInput input = PlannerInput.parse(message);
+        return plan(PlannerInput.parse(message));
+    }
+
+    /**
+     * The plan for one user message in a conversation that holds {@code artifacts} (newest last);
+     * attachment lines in the message are read, an artifact list in its text is not.
+     */
+    public Plan plan(String message, List<Session.ArtifactNote> artifacts) {
+        return plan(PlannerInput.of(message, artifacts));
+    }
+
+    private Plan plan(PlannerInput input) {
         String request = input.request();
         List<ParseEvent> events = MetaResponseParser.parseAll(request);
         if (events.stream().anyMatch(e -> !(e instanceof ParseEvent.Text))) {
@@ -174,18 +229,26 @@ public final class EmbeddedPlanner implements StreamingChatModel {
 
     private List<Planned> decode(String request, List<Tokens.Token> tokens, int offset, PlannerModel.Output out) {
         List<String> tasks = model.settings.tasks();
+        int n = tokens.size();
+        int[] taskAt = new int[n];
+        boolean[] beginAt = new boolean[n];
+        for (int j = 0; j < n; j++) {
+            int tag = offset + j < out.tags().length ? PlannerTrainer.argmax(out.tags()[offset + j]) : 0;
+            taskAt[j] = PlannerSettings.taskOfTag(tag);
+            beginAt[j] = tag != 0 && tag == PlannerSettings.beginTag(taskAt[j]);
+        }
         List<Planned> planned = new ArrayList<>();
+        boolean[] called = model.decide(out);
         for (int task = 0; task < tasks.size(); task++) {
-            if (out.calls()[task] < 0.5f) {
+            if (!called[task]) {
                 continue;
             }
             int bestFrom = -1;
             int bestTo = -1;
             int from = -1;
-            for (int j = 0; j <= tokens.size(); j++) {
-                int tag = j < tokens.size() && offset + j < out.tags().length ? PlannerTrainer.argmax(out.tags()[offset + j]) : 0;
-                boolean in = PlannerSettings.taskOfTag(tag) == task;
-                boolean begins = tag == PlannerSettings.beginTag(task);
+            for (int j = 0; j <= n; j++) {
+                boolean in = j < n && taskAt[j] == task;
+                boolean begins = j < n && beginAt[j];
                 if (from >= 0 && (!in || begins)) {
                     if (bestFrom < 0 || j - from > bestTo - bestFrom + 1) {
                         bestFrom = from;
@@ -196,6 +259,11 @@ public final class EmbeddedPlanner implements StreamingChatModel {
                 if (in && from < 0) {
                     from = j;
                 }
+            }
+            if (bestFrom >= 0 && tasks.get(task).equals(Tasks.TEXT_TO_SPEECH)) {
+                int[] whole = wholeLine(request, tokens, taskAt, task, bestFrom, bestTo);
+                bestFrom = whole[0];
+                bestTo = whole[1];
             }
             if (bestFrom >= 0) {
                 planned.add(new Planned(tasks.get(task), tokens.get(bestFrom).start(), tokens.get(bestTo).end(), out.calls()[task]));
@@ -208,6 +276,79 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         return planned;
     }
 
+    private static final String OPENING_QUOTES = "\"'“‘«";
+    private static final String CLOSING_QUOTES = "\"'”’»";
+
+    /**
+     * A spoken line kept whole: a tagged span inside quotes (or just after an opening quote) grows to
+     * the quotes; a span just after an introducing colon ("read aloud: …") grows from the colon to
+     * the end of its sentence, through commas, as long as no word of another call lies between.
+     */
+    static int[] wholeLine(String request, List<Tokens.Token> tokens, int[] taskAt, int task, int from, int to) {
+        int n = tokens.size();
+        // An opening quote before the span, with no word of another call between.
+        for (int q = from - 1; q >= 0; q--) {
+            if (taskAt[q] >= 0 && taskAt[q] != task) {
+                break;
+            }
+            if (isOpeningQuote(request, tokens.get(q))) {
+                char open = tokens.get(q).text().charAt(0);
+                for (int c = Math.max(to, q + 1); c < n; c++) {
+                    if (taskAt[c] >= 0 && taskAt[c] != task) {
+                        break;
+                    }
+                    if (c > q + 1 && isClosingQuote(request, tokens.get(c), open)) {
+                        return new int[] {q + 1, c - 1};
+                    }
+                }
+                break;
+            }
+        }
+        // An introducing colon before the span in the same sentence, with no word of another call between.
+        for (int q = from - 1; q >= Math.max(0, from - 8); q--) {
+            String t = tokens.get(q).text();
+            if ((taskAt[q] >= 0 && taskAt[q] != task) || t.equals(".") || t.equals("!") || t.equals("?")) {
+                break;
+            }
+            if (t.equals(":")) {
+                int end = to;
+                for (int c = to + 1; c < n; c++) {
+                    String u = tokens.get(c).text();
+                    if (taskAt[c] >= 0 && taskAt[c] != task) {
+                        break;
+                    }
+                    if (u.equals(".") || u.equals("!") || u.equals("?")) {
+                        break;
+                    }
+                    if (tokens.get(c).isWord()) {
+                        end = c;
+                    }
+                }
+                return new int[] {q + 1, end};
+            }
+        }
+        return new int[] {from, to};
+    }
+
+    private static boolean isOpeningQuote(String request, Tokens.Token t) {
+        if (OPENING_QUOTES.indexOf(t.text().charAt(0)) < 0 || t.text().length() != 1) {
+            return false;
+        }
+        int i = t.start();
+        return (i == 0 || !Character.isLetterOrDigit(request.charAt(i - 1)))
+                && i + 1 < request.length() && !Character.isWhitespace(request.charAt(i + 1));
+    }
+
+    private static boolean isClosingQuote(String request, Tokens.Token t, char open) {
+        char c = t.text().charAt(0);
+        if (t.text().length() != 1 || CLOSING_QUOTES.indexOf(c) < 0) {
+            return false;
+        }
+        boolean pairs = c == open || (open == '“' && c == '”') || (open == '‘' && c == '’') || (open == '«' && c == '»');
+        int i = t.start();
+        return pairs && (i + 1 >= request.length() || !Character.isLetterOrDigit(request.charAt(i + 1)));
+    }
+
     private Plan compose(String request, PlannerInput input, List<Planned> planned, float[] sentence) {
         List<MetaResponse> calls = new ArrayList<>();
         List<String> leads = new ArrayList<>();
@@ -215,21 +356,39 @@ public final class EmbeddedPlanner implements StreamingChatModel {
         String visualPrompt = null;
         boolean visualIsVideo = false;
         int images = 0;
+        int videos = 0;
+        int sounds = 0;
+        int speeches = 0;
         String note = null;
+        planned = editOfPictureAtHand(request, input, planned);
+        planned = narrationAskedFor(request, input, planned);
+        PlannerInput.Media earlierVisual = input.newest(Modality.IMAGE, Modality.VIDEO);
+        String earlierVisualPrompt = earlierVisual == null ? null : earlierVisual.prompt();
         for (Planned p : planned) {
             String words = p.start() >= 0 ? trim(request.substring(p.start(), p.end())) : "";
+            boolean pointsBack = onlyPointsBack(words.isEmpty() ? request : words);
             ObjectNode args = Json.object();
             String id;
             switch (p.task()) {
                 case Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_VIDEO, Tasks.TEXT_TO_AUDIO -> {
                     String fromCaption = pointsAtAttachment(words) ? input.captionPrompt() : null;
                     String prompt = fromCaption != null ? fromCaption : words.isEmpty() ? trim(request) : words;
+                    if (fromCaption == null && pointsBack && visualPrompt == null && earlierVisualPrompt != null
+                            && !p.task().equals(Tasks.TEXT_TO_AUDIO)) {
+                        // "now animate it": the clip (or a new picture) of the conversation's newest picture.
+                        prompt = earlierVisualPrompt;
+                    } else if (fromCaption == null && pointsBack && p.task().equals(Tasks.TEXT_TO_AUDIO) && earlierVisualPrompt != null
+                            && visualPrompt == null) {
+                        prompt = "ambient sound of " + CaptionText.inline(earlierVisualPrompt);
+                    }
                     args.put("prompt", prompt);
                     if (p.task().equals(Tasks.TEXT_TO_IMAGE)) {
                         id = "img" + (++images);
                         imageId = imageId == null ? id : imageId;
+                    } else if (p.task().equals(Tasks.TEXT_TO_VIDEO)) {
+                        id = "vid" + (++videos);
                     } else {
-                        id = p.task().equals(Tasks.TEXT_TO_VIDEO) ? "vid1" : "aud1";
+                        id = "aud" + (++sounds);
                     }
                     if (!p.task().equals(Tasks.TEXT_TO_AUDIO) && visualPrompt == null) {
                         visualPrompt = prompt;
@@ -243,13 +402,26 @@ public final class EmbeddedPlanner implements StreamingChatModel {
                 }
                 case Tasks.TEXT_TO_SPEECH -> {
                     String text = words;
-                    if (text.isEmpty()) {
-                        text = visualPrompt == null ? trim(request)
-                                : (visualIsVideo ? "In this clip, " : "This picture shows ") + CaptionText.inline(visualPrompt) + ".";
+                    boolean narration = false;
+                    if (text.isEmpty() || pointsBack) {
+                        PlannerInput.Media spoken = input.newestOfTask(Tasks.TEXT_TO_SPEECH);
+                        if (visualPrompt != null) {
+                            text = (visualIsVideo ? "In this clip, " : "This picture shows ") + CaptionText.inline(visualPrompt) + ".";
+                            narration = true;
+                        } else if (spoken != null && spoken.prompt() != null && (earlierVisual == null || input.isNewer(spoken, earlierVisual)
+                                || !mentionsPicture(request))) {
+                            text = spoken.prompt();
+                        } else if (earlierVisualPrompt != null) {
+                            text = (earlierVisual.modality() == Modality.VIDEO ? "In this clip, " : "This picture shows ")
+                                    + CaptionText.inline(earlierVisualPrompt) + ".";
+                            narration = true;
+                        } else if (text.isEmpty()) {
+                            text = trim(request);
+                        }
                     }
                     args.put("text", text);
-                    id = "speech1";
-                    leads.add(words.isEmpty() && visualPrompt != null ? "And the narration:" : "The recording:");
+                    id = "speech" + (++speeches);
+                    leads.add(narration ? "And the narration:" : "The recording:");
                 }
                 case Tasks.IMAGE_EDIT -> {
                     String source = imageId != null ? imageId : input.newestImage();
@@ -286,6 +458,77 @@ public final class EmbeddedPlanner implements StreamingChatModel {
             }
         }
         return new Plan(request, calls, reply.toString(), text.toString(), false);
+    }
+
+    private static final Pattern PICTURE_AT_HAND = Pattern.compile("(?i)\\b(this|that|the|my)\\s+(picture|image|photo|pic)\\b");
+
+    /**
+     * A new picture asked for with words that name the picture at hand ("make this picture black and
+     * white" with an image attached or made before) is an edit of that picture: a reference to an
+     * image at hand means changing it, not drawing from scratch.
+     */
+    private static List<Planned> editOfPictureAtHand(String request, PlannerInput input, List<Planned> planned) {
+        if (input.newestImage() == null || !PICTURE_AT_HAND.matcher(request).find()
+                || planned.stream().anyMatch(p -> p.task().equals(Tasks.IMAGE_EDIT))) {
+            return planned;
+        }
+        List<Planned> out = new ArrayList<>();
+        boolean changed = false;
+        for (Planned p : planned) {
+            if (!changed && p.task().equals(Tasks.TEXT_TO_IMAGE)) {
+                out.add(new Planned(Tasks.IMAGE_EDIT, p.start(), p.end(), p.confidence()));
+                changed = true;
+            } else {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern NARRATION = Pattern.compile(
+            "(?i)\\bnarrat(e|es|ion|ing)\\b|\\bdescrib\\w*\\b[^.?!]{0,40}\\b(aloud|out loud)\\b");
+
+    /**
+     * A narration asked for in words ("… and narrate it", "describe it out loud") of a picture or
+     * clip of the same reply or at hand: a speech call without words of its own (it describes the
+     * picture) when the network called none. The data set builder's records ask for narrations
+     * with their own spoken lines, so this request form is read here.
+     */
+    private static List<Planned> narrationAskedFor(String request, PlannerInput input, List<Planned> planned) {
+        boolean visual = planned.stream().anyMatch(p -> p.task().equals(Tasks.TEXT_TO_IMAGE) || p.task().equals(Tasks.TEXT_TO_VIDEO)
+                || p.task().equals(Tasks.IMAGE_EDIT)) || input.newest(Modality.IMAGE, Modality.VIDEO) != null;
+        if (!visual || planned.stream().anyMatch(p -> p.task().equals(Tasks.TEXT_TO_SPEECH)) || !NARRATION.matcher(request).find()) {
+            return planned;
+        }
+        List<Planned> out = new ArrayList<>(planned);
+        out.add(new Planned(Tasks.TEXT_TO_SPEECH, -1, -1, 0f));
+        return out;
+    }
+
+    /** Words that only point back to something already made ("it", "that again", "the picture"). */
+    private static final java.util.Set<String> POINTING_BACK = java.util.Set.of("it", "that", "this", "these", "those", "them",
+            "again", "the", "a", "picture", "image", "photo", "pic", "one", "last", "previous", "same", "slower", "faster",
+            "louder", "softer", "more", "slowly", "please", "now", "once", "too", "video", "clip", "animate", "animated",
+            "narrate", "say", "read", "repeat", "out", "loud", "aloud", "to", "of", "for", "me", "can", "you", "could", "and",
+            "then", "also", "make", "turn", "into", "short", "little", "bit", "time", "another", "do", "just", "ok", "okay");
+
+    static boolean onlyPointsBack(String words) {
+        boolean any = false;
+        for (Tokens.Token t : Tokens.tokenize(words)) {
+            if (!t.isWord()) {
+                continue;
+            }
+            if (!POINTING_BACK.contains(t.lower())) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    private static boolean mentionsPicture(String request) {
+        String lower = request.toLowerCase(Locale.ROOT);
+        return lower.contains("picture") || lower.contains("image") || lower.contains("photo") || lower.contains("describe");
     }
 
     private String editPrompt(String instruction) {

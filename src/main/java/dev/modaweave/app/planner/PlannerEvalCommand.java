@@ -27,15 +27,24 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {"Evaluate the embedded planner on a split of a data set: runs the evaluation harness (as 'dataset eval",
                 "--provider embedded' does) and adds call-set accuracy (the exact set of tasks), no-call precision and",
-                "recall, and the planner's latency per request. Prints one JSON object.",
-                "Example: modaweave planner eval --data data --split test"})
+                "recall, and the planner's latency per request. Prints one JSON object. --set scores hand-written labelled",
+                "requests per category (call-set accuracy, key-word recall, no-call precision).",
+                "Examples: modaweave planner eval --data data --split test",
+                "          modaweave planner eval --set frozen-test.jsonl --set handwritten-test.jsonl --table"})
 final class PlannerEvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data set's directory.")
+    @Option(names = "--data", paramLabel = "DIR", description = "The data set's directory.")
     Path data;
+
+    @Option(names = "--set", paramLabel = "FILE", description = {"A hand-written labelled set (JSON lines, see HandWrittenSet);",
+            "repeatable. Prints per set call-set accuracy, key-word recall, no-call precision per category, and the misses."})
+    List<Path> sets = new ArrayList<>();
+
+    @Option(names = "--table", description = "With --set: print a Markdown table per set instead of JSON.")
+    boolean table;
 
     @Option(names = "--split", defaultValue = "test", description = "Split to evaluate: train, val, test (default: ${DEFAULT-VALUE}).")
     String split;
@@ -45,13 +54,43 @@ final class PlannerEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (data == null && sets.isEmpty()) {
+            throw new UsageException("give --data DIR (a data set) or --set FILE (a hand-written set), or both");
+        }
+        EmbeddedPlanner planner;
+        try {
+            planner = modelFile != null ? EmbeddedPlanner.load(modelFile) : EmbeddedPlanner.shared();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        for (Path set : sets) {
+            HandWrittenSet.Report report;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(set)) {
+                report = HandWrittenSet.read(set.getFileName().toString(), in).score(planner);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UsageException("cannot read " + set + ": no such file");
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw new UsageException("cannot read " + set + ": " + e.getMessage(), e);
+            }
+            if (table) {
+                spec.commandLine().getOut().printf("%s (p50 %.1f ms)%n%s%n", report.name(), report.p50Ms(), report.table());
+                report.misses().forEach(m -> spec.commandLine().getOut().println("  miss: " + m));
+            } else {
+                spec.commandLine().getOut().println(Json.write(report.toJson()));
+            }
+        }
+        if (data == null) {
+            return 0;
+        }
+        return evalData(planner);
+    }
+
+    private Integer evalData(EmbeddedPlanner planner) {
         Path file;
         List<DatasetRecord> records;
-        EmbeddedPlanner planner;
         try {
             file = data.resolve(Split.fromWireName(split).wireName() + ".jsonl");
             records = PlannerTrainer.read(file);
-            planner = modelFile != null ? EmbeddedPlanner.load(modelFile) : EmbeddedPlanner.shared();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }

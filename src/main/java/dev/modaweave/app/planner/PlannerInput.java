@@ -1,5 +1,6 @@
 package dev.modaweave.app.planner;
 
+import dev.modaweave.agent.Session;
 import dev.modaweave.tools.Modality;
 
 import java.util.ArrayList;
@@ -19,10 +20,31 @@ import java.util.regex.Pattern;
  */
 record PlannerInput(String request, List<Media> attached, List<Media> known) {
 
-    /** A media item: its modality, artifact id, and the caption the agent's projector gave it (or null). */
-    record Media(Modality modality, String id, String caption) {
-        Media(Modality modality, String id) {
-            this(modality, id, null);
+    /**
+     * A media item: its modality, artifact id, how it came to be (a call's task and prompt, or
+     * empty) and the caption the agent's projector gave it (or null).
+     */
+    record Media(Modality modality, String id, String origin, String caption) {
+        private static final Pattern ORIGIN = Pattern.compile("^([a-z][a-z-]*): \"(.*)\"$", Pattern.DOTALL);
+
+        Media(Modality modality, String id, String origin) {
+            this(modality, id, origin, null);
+        }
+
+        /** The task of the call that made it, or null (uploaded, or unknown). */
+        String task() {
+            Matcher m = origin == null ? null : ORIGIN.matcher(origin.strip());
+            return m != null && m.matches() ? m.group(1) : (origin != null && origin.matches("[a-z][a-z-]*") ? origin : null);
+        }
+
+        /** The prompt (or spoken text) of the call that made it, or null. */
+        String prompt() {
+            Matcher m = origin == null ? null : ORIGIN.matcher(origin.strip());
+            if (m == null || !m.matches() || m.group(2).isBlank()) {
+                return null;
+            }
+            String p = m.group(2);
+            return p.endsWith("…") ? p.substring(0, p.length() - 1) : p;
         }
     }
 
@@ -53,7 +75,7 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
             for (String line : k.group(1).split("\n")) {
                 Matcher l = KNOWN_LINE.matcher(line);
                 if (l.find() && !l.group(1).equals("text")) {
-                    known.add(new Media(Modality.fromWireName(l.group(1)), l.group(2)));
+                    known.add(new Media(Modality.fromWireName(l.group(1)), l.group(2), line.substring(l.end()).strip()));
                 }
             }
         }
@@ -64,7 +86,7 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
         while (a.find()) {
             request.append(rest, last, a.start());
             last = a.end();
-            attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2)));
+            attached.add(new Media(Modality.fromWireName(a.group(1)), a.group(2), "uploaded by the user"));
         }
         request.append(rest.substring(last));
         Matcher c = CAPTIONED.matcher(request);
@@ -73,7 +95,7 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
         while (c.find()) {
             uncaptioned.append(request, last, c.start());
             last = c.end();
-            attached.add(new Media(Modality.fromWireName(c.group(1)), c.group(2), c.group(3).strip()));
+            attached.add(new Media(Modality.fromWireName(c.group(1)), c.group(2), "uploaded by the user", c.group(3).strip()));
         }
         uncaptioned.append(request.substring(last));
         return new PlannerInput(uncaptioned.toString().strip(), attached, known);
@@ -100,6 +122,21 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
         return prompt.length() > 300 ? prompt.substring(0, 300) : prompt;
     }
 
+    /**
+     * A message whose conversation artifacts are given rather than listed in its text: attachment
+     * lines are still read from the text (the evaluation's form), an artifact list in it is ignored.
+     */
+    static PlannerInput of(String message, List<Session.ArtifactNote> artifacts) {
+        PlannerInput parsed = parse(message);
+        List<Media> known = new ArrayList<>();
+        for (Session.ArtifactNote a : artifacts) {
+            if (a.modality() == Modality.IMAGE || a.modality() == Modality.VIDEO || a.modality() == Modality.AUDIO) {
+                known.add(new Media(a.modality(), a.id(), a.origin()));
+            }
+        }
+        return new PlannerInput(parsed.request(), parsed.attached(), known);
+    }
+
     /** The marker words the network sees before the request: one per modality attached or known. */
     List<String> markers() {
         List<String> out = new ArrayList<>();
@@ -114,6 +151,37 @@ record PlannerInput(String request, List<Media> attached, List<Media> known) {
     /** The marker word saying that media of {@code modality} is at hand. */
     static String marker(Modality modality) {
         return "<has:" + modality.wireName() + ">";
+    }
+
+    /** The newest media of one of {@code modalities}: attached to this message first, else known; or null. */
+    Media newest(Modality... modalities) {
+        List<Modality> wanted = List.of(modalities);
+        for (int i = attached.size() - 1; i >= 0; i--) {
+            if (wanted.contains(attached.get(i).modality())) {
+                return attached.get(i);
+            }
+        }
+        for (int i = known.size() - 1; i >= 0; i--) {
+            if (wanted.contains(known.get(i).modality())) {
+                return known.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The newest known media made by a call of {@code task}, or null. */
+    Media newestOfTask(String task) {
+        for (int i = known.size() - 1; i >= 0; i--) {
+            if (task.equals(known.get(i).task())) {
+                return known.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code a} came after {@code b} in the conversation. */
+    boolean isNewer(Media a, Media b) {
+        return known.indexOf(a) > known.indexOf(b);
     }
 
     /** The newest image: attached to this message first, else the newest the conversation knows. */

@@ -81,8 +81,14 @@ final class PlannerModel implements AutoCloseable {
                  int length) {
     }
 
-    /** Raw outputs for one request: per-token tag probabilities and per-task call probabilities. */
-    record Output(float[][] tags, float[] calls) {
+    /**
+     * Raw outputs for one request: per-token tag probabilities, per-task call probabilities and the
+     * probability of any call at all (1 for models without that head).
+     */
+    record Output(float[][] tags, float[] calls, float anyCall) {
+        Output(float[][] tags, float[] calls) {
+            this(tags, calls, 1f);
+        }
     }
 
     final PlannerSettings settings;
@@ -99,6 +105,44 @@ final class PlannerModel implements AutoCloseable {
         this.noCall = List.copyOf(noCall);
         this.edits = List.copyOf(edits);
         this.training = training;
+    }
+
+    /** The call probability from which task {@code task} is called: chosen on val when trained, else 0.5. */
+    float threshold(int task) {
+        JsonNode t = training.path("thresholds");
+        return t.isArray() && task < t.size() ? (float) t.get(task).asDouble() : 0.5f;
+    }
+
+    /** The probability of any call from which a request gets calls: chosen on val when trained, else 0.5. */
+    float anyCallThreshold() {
+        return (float) training.path("anyCallThreshold").asDouble(0.5);
+    }
+
+    /** The tasks called for {@code out}, with this model's thresholds. */
+    boolean[] decide(Output out) {
+        return decide(out, anyCallThreshold(), this::threshold);
+    }
+
+    /**
+     * The tasks called: none when the probability of any call is below {@code anyThreshold}; else
+     * each task at or above its threshold, or the likeliest task when none is.
+     */
+    static boolean[] decide(Output out, float anyThreshold, java.util.function.IntToDoubleFunction threshold) {
+        boolean[] called = new boolean[out.calls().length];
+        if (out.anyCall() < anyThreshold) {
+            return called;
+        }
+        boolean some = false;
+        int best = 0;
+        for (int task = 0; task < called.length; task++) {
+            called[task] = out.calls()[task] >= threshold.applyAsDouble(task);
+            some |= called[task];
+            best = out.calls()[task] > out.calls()[best] ? task : best;
+        }
+        if (!some && out.anyCall() < 1f) {
+            called[best] = true;
+        }
+        return called;
     }
 
     /** A new, untrained network on the PyTorch engine. */
@@ -189,6 +233,7 @@ final class PlannerModel implements AutoCloseable {
             float[] calls = ai.djl.nn.Activation.sigmoid(out.get(1)).toFloatArray();
             int n = settings.tags().size();
             int c = settings.tasks().size();
+            int co = settings.callOutputs();
             int t = batch.length();
             List<Output> outputs = new ArrayList<>();
             for (int i = 0; i < words.size(); i++) {
@@ -198,8 +243,8 @@ final class PlannerModel implements AutoCloseable {
                     System.arraycopy(flat, (i * t + j) * n, perToken[j], 0, n);
                 }
                 float[] cs = new float[c];
-                System.arraycopy(calls, i * c, cs, 0, c);
-                outputs.add(new Output(perToken, cs));
+                System.arraycopy(calls, i * co, cs, 0, c);
+                outputs.add(new Output(perToken, cs, settings.anyCall() ? calls[i * co + c] : 1f));
             }
             return outputs;
         }

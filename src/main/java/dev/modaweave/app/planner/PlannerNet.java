@@ -23,7 +23,8 @@ import ai.djl.util.PairList;
  * (partly dropped while training), concatenated with projections of its contextual state and of the
  * sentence embedding; a bidirectional LSTM reads the tokens; a linear head tags every token (BIO per
  * task) and a small MLP over the masked max of the LSTM states and the projected sentence scores
- * each task (multi-label). (A sentence embedding or contextual state of width 0 is left out.)
+ * each task (multi-label); with {@code anyCall} it also pools the states by attention and scores
+ * "any call at all" as one more output. (A sentence embedding or contextual state of width 0 is left out.)
  * Outputs: tag logits {@code (B, T, tags)} and task logits {@code (B, tasks)}.
  */
 final class PlannerNet extends AbstractBlock {
@@ -36,6 +37,8 @@ final class PlannerNet extends AbstractBlock {
     private final Linear tagHead;
     private final Linear callHidden;
     private final Linear callHead;
+    private final Linear attention;
+    private final boolean anyCall;
     private final int dim;
     private final int hidden;
     private final int sentenceWidth;
@@ -60,7 +63,9 @@ final class PlannerNet extends AbstractBlock {
                 .optBatchFirst(true).optReturnState(false).build());
         tagHead = addChildBlock("tags", Linear.builder().setUnits(s.tags().size()).build());
         callHidden = addChildBlock("callHidden", Linear.builder().setUnits(hidden).build());
-        callHead = addChildBlock("calls", Linear.builder().setUnits(s.tasks().size()).build());
+        callHead = addChildBlock("calls", Linear.builder().setUnits(s.callOutputs()).build());
+        anyCall = s.anyCall();
+        attention = anyCall ? addChildBlock("attention", Linear.builder().setUnits(1).build()) : null;
     }
 
     @Override
@@ -100,6 +105,13 @@ final class PlannerNet extends AbstractBlock {
         NDArray tags = tagHead.forward(ps, new NDList(h), training).singletonOrThrow();
         NDArray masked = h.add(tokenMask.expandDims(2).sub(1f).mul(1e4f));
         NDArray pooled = masked.max(new int[] {1});
+        if (attention != null) {
+            // Attention pooling: a learned score per token, softmax over the request's tokens.
+            NDArray score = attention.forward(ps, new NDList(h), training).singletonOrThrow().squeeze(2)
+                    .add(tokenMask.sub(1f).mul(1e4f));
+            NDArray weights = score.softmax(1).expandDims(2);
+            pooled = pooled.concat(h.mul(weights).sum(new int[] {1}), 1);
+        }
         NDArray c = Activation.relu(callHidden.forward(ps, new NDList(s == null ? pooled : pooled.concat(s, 1)), training).singletonOrThrow());
         NDArray calls = callHead.forward(ps, new NDList(c), training).singletonOrThrow();
         return new NDList(tags, calls);
@@ -124,7 +136,11 @@ final class PlannerNet extends AbstractBlock {
         forwardLstm.initialize(manager, dataType, new Shape(b, t, tokenWidth));
         backwardLstm.initialize(manager, dataType, new Shape(b, t, tokenWidth));
         tagHead.initialize(manager, dataType, new Shape(b, t, 2L * hidden));
-        callHidden.initialize(manager, dataType, new Shape(b, 2L * hidden + extra));
+        int pooledWidth = (attention != null ? 4 : 2) * hidden;
+        if (attention != null) {
+            attention.initialize(manager, dataType, new Shape(b, t, 2L * hidden));
+        }
+        callHidden.initialize(manager, dataType, new Shape(b, pooledWidth + extra));
         callHead.initialize(manager, dataType, new Shape(b, hidden));
     }
 }

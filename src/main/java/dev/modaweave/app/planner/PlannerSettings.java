@@ -21,9 +21,12 @@ import java.util.List;
  * @param dropout   share of the hashed token embeddings dropped while training, so that the network
  *                  also learns to read the contextual states
  * @param tasks     the tasks the call head scores, in order
+ * @param anyCall   whether the call head also scores "any call at all" (a no-call head, trained on
+ *                  requests that need no call, media words or not) and pools the LSTM states by
+ *                  attention besides the max
  */
 record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxTokens, int sentence, int context, float dropout,
-                       List<String> tasks) {
+                       List<String> tasks, boolean anyCall) {
 
     /** The tasks of the shipped planner. */
     static final List<String> TASKS = List.of(Tasks.TEXT_TO_IMAGE, Tasks.TEXT_TO_VIDEO, Tasks.TEXT_TO_AUDIO,
@@ -34,7 +37,12 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
     }
 
     static PlannerSettings defaults() {
-        return new PlannerSettings(1 << 15, 10, 64, 64, 96, MiniLmFeatures.WIDTH, MiniLmFeatures.WIDTH, 0.25f, TASKS);
+        return new PlannerSettings(1 << 15, 10, 64, 64, 96, MiniLmFeatures.WIDTH, MiniLmFeatures.WIDTH, 0.25f, TASKS, true);
+    }
+
+    /** Outputs of the call head: one per task, and one for "any call" when {@link #anyCall()}. */
+    int callOutputs() {
+        return tasks.size() + (anyCall ? 1 : 0);
     }
 
     /** The BIO tags: {@code O}, then {@code B-task} and {@code I-task} for each task. */
@@ -64,7 +72,8 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
     ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("buckets", buckets).put("slots", slots).put("dim", dim).put("hidden", hidden)
-                .put("maxTokens", maxTokens).put("sentence", sentence).put("context", context).put("dropout", dropout);
+                .put("maxTokens", maxTokens).put("sentence", sentence).put("context", context).put("dropout", dropout)
+                .put("anyCall", anyCall);
         tasks.forEach(o.putArray("tasks")::add);
         return o;
     }
@@ -74,6 +83,6 @@ record PlannerSettings(int buckets, int slots, int dim, int hidden, int maxToken
         o.path("tasks").forEach(t -> tasks.add(t.asText()));
         return new PlannerSettings(o.path("buckets").asInt(), o.path("slots").asInt(), o.path("dim").asInt(),
                 o.path("hidden").asInt(), o.path("maxTokens").asInt(), o.path("sentence").asInt(), o.path("context").asInt(),
-                (float) o.path("dropout").asDouble(), tasks);
+                (float) o.path("dropout").asDouble(), tasks, o.path("anyCall").asBoolean(false));
     }
 }

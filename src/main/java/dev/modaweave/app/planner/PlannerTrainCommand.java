@@ -42,6 +42,10 @@ final class PlannerTrainCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Train on at most N examples per epoch (default: all).")
     int limit;
 
+    @Option(names = "--feature-cache", paramLabel = "FILE",
+            description = "Keep the MiniLM features of the examples in FILE and reuse them in later runs (default: none).")
+    Path featureCache;
+
     @Option(names = "--out", paramLabel = "FILE",
             description = "Model file to write (default: src/main/resources/" + PlannerModel.RESOURCE + ", the model the application ships).")
     Path out;
@@ -57,7 +61,7 @@ final class PlannerTrainCommand implements Callable<Integer> {
         Path target = out != null ? out : DEFAULT_OUT;
         PlannerTrainer.Summary summary;
         try {
-            summary = new PlannerTrainer(new PlannerTrainer.Options(data, epochs, seed, batchSize, learningRate, limit),
+            summary = new PlannerTrainer(new PlannerTrainer.Options(data, epochs, seed, batchSize, learningRate, limit, featureCache),
                     spec.commandLine().getErr()).train(target);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);

@@ -38,16 +38,23 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a planner on a data set directory written by {@code modaweave dataset build}: every record
- * of {@code train.jsonl} (alignment records teach that described media need no call) and pairs of
- * single-call requests joined into one message, metrics on {@code val.jsonl} after each epoch. The
- * MiniLM features of all examples are computed once before the first epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
+ * of {@code train.jsonl} and nothing else (alignment records and the builder's hard negatives teach
+ * that described media and questions about media need no call; its multi-call, two-sentence and
+ * follow-up records teach several calls and follow-ups), metrics on {@code val.jsonl} after each
+ * epoch, thresholds chosen on {@code val.jsonl} at the end. The MiniLM features of all examples are
+ * computed once before the first epoch. A manual loop on DJL's PyTorch engine: Adam, batches of
  * similar length, a fixed shuffle from the seed and the engine's seed set, so a seed gives the same
  * model on the same machine.
  */
 public final class PlannerTrainer {
 
     /** Training options. */
-    public record Options(Path data, int epochs, long seed, int batchSize, float learningRate, int limit) {
+    public record Options(Path data, int epochs, long seed, int batchSize, float learningRate, int limit, Path featureCache) {
+        /** Options without a feature cache. */
+        public Options(Path data, int epochs, long seed, int batchSize, float learningRate, int limit) {
+            this(data, epochs, seed, batchSize, learningRate, limit, null);
+        }
+
         public Options {
             Objects.requireNonNull(data, "data");
             if (epochs < 1) {
@@ -71,6 +78,7 @@ public final class PlannerTrainer {
     /** Trains and writes the model to {@code out}. */
     public Summary train(Path out) {
         long start = System.nanoTime();
+        PlannerModel.preferOneThread();
         PlannerSettings settings = PlannerSettings.defaults();
         TemplateBank bank = TemplateBank.load();
         TrainingExamples maker = new TrainingExamples(settings, bank);
@@ -83,17 +91,19 @@ public final class PlannerTrainer {
         if (train.isEmpty()) {
             throw new IllegalArgumentException(options.data() + " has no training records; build a data set first");
         }
-        train.addAll(maker.combined(train, random));
         List<TrainingExamples.Example> val = new ArrayList<>();
         for (DatasetRecord r : read(options.data().resolve("val.jsonl"))) {
             val.add(maker.of(r, null));
         }
-        say("planner: %d training examples (%d of them two requests joined) and %d validation examples", train.size(),
-                train.size() - trainRecords.size(), val.size());
+        say("planner: %d training examples and %d validation examples", train.size(), val.size());
         MiniLmFeatures reader = new MiniLmFeatures(MiniLmEncoder.shared());
         long featureStart = System.nanoTime();
-        List<MiniLmFeatures.Features> trainFeatures = reader.ofAll(train.stream().map(TrainingExamples.Example::words).toList());
-        List<MiniLmFeatures.Features> valFeatures = reader.ofAll(val.stream().map(TrainingExamples.Example::words).toList());
+        List<List<String>> trainWords = train.stream().map(TrainingExamples.Example::words).toList();
+        List<List<String>> valWords = val.stream().map(TrainingExamples.Example::words).toList();
+        List<MiniLmFeatures.Features> trainFeatures = options.featureCache() == null ? reader.ofAll(trainWords)
+                : reader.ofAll(trainWords, options.featureCache());
+        List<MiniLmFeatures.Features> valFeatures = options.featureCache() == null ? reader.ofAll(valWords)
+                : reader.ofAll(valWords, options.featureCache());
         say("planner: MiniLM features of all examples in %.1f s", (System.nanoTime() - featureStart) / 1e9);
 
         Engine.getInstance().setRandomSeed((int) options.seed());
@@ -146,6 +156,13 @@ public final class PlannerTrainer {
             double seconds = (System.nanoTime() - start) / 1e9;
             ObjectNode info = Json.object().put("seed", options.seed()).put("epochs", options.epochs())
                     .put("trainExamples", train.size()).put("valExamples", val.size()).put("seconds", seconds);
+            if (!val.isEmpty()) {
+                ObjectNode calibrated = calibrate(model, val, valFeatures);
+                info.setAll(calibrated);
+                say("planner: thresholds chosen on val: any call %s, tasks %s (val call-set accuracy %.4f)",
+                        calibrated.get("anyCallThreshold"), calibrated.get("thresholds"),
+                        calibrated.get("valCallSetAccuracyCalibrated").asDouble());
+            }
             metrics.forEach(info.putArray("metrics")::add);
             SentenceEmbedder embedder = SentenceEmbedder.miniLm();
             model.withMemories(noCallMemory(train, bank, embedder), editMemory(maker, train, embedder), info).save(out);
@@ -158,21 +175,29 @@ public final class PlannerTrainer {
         int t = b.length();
         int k = settings.tags().size();
         int c = settings.tasks().size();
+        int co = settings.callOutputs();
         float[] gold = new float[batch.length * t * k];
-        float[] callGold = new float[batch.length * c];
+        float[] callGold = new float[batch.length * co];
         for (int i = 0; i < batch.length; i++) {
             TrainingExamples.Example e = examples.get(batch[i]);
             for (int j = 0; j < Math.min(t, e.tags().length); j++) {
                 gold[(i * t + j) * k + e.tags()[j]] = 1f;
             }
-            System.arraycopy(e.calls(), 0, callGold, i * c, c);
+            System.arraycopy(e.calls(), 0, callGold, i * co, c);
+            if (settings.anyCall()) {
+                float any = 0;
+                for (float v : e.calls()) {
+                    any = Math.max(any, v);
+                }
+                callGold[i * co + c] = any;
+            }
         }
         NDArray mask = m.create(b.tokenMask(), new Shape(batch.length, t));
         NDArray logp = outs.get(0).logSoftmax(2);
         NDArray tagLoss = logp.mul(m.create(gold, new Shape(batch.length, t, k))).sum(new int[] {2}).neg().mul(mask).sum()
                 .div(mask.sum());
         NDArray x = outs.get(1);
-        NDArray y = m.create(callGold, new Shape(batch.length, c));
+        NDArray y = m.create(callGold, new Shape(batch.length, co));
         NDArray bce = Activation.relu(x).sub(x.mul(y)).add(x.abs().neg().exp().add(1f).log()).mean();
         return tagLoss.add(bce);
     }
@@ -193,8 +218,9 @@ public final class PlannerTrainer {
             TrainingExamples.Example e = examples.get(i);
             PlannerModel.Output out = outputs.get(i);
             boolean same = true;
+            boolean[] called = model.decide(out);
             for (int c = 0; c < out.calls().length; c++) {
-                same &= (out.calls()[c] >= 0.5f) == (e.calls()[c] >= 0.5f);
+                same &= called[c] == (e.calls()[c] >= 0.5f);
             }
             exact += same ? 1 : 0;
             for (int j = 0; j < Math.min(out.tags().length, e.tags().length); j++) {
@@ -208,6 +234,63 @@ public final class PlannerTrainer {
         double f1 = predicted + gold == 0 ? 1 : 2.0 * tp / (predicted + gold);
         return Json.object().put("callSetAccuracy", examples.isEmpty() ? 0 : exact / (double) examples.size())
                 .put("spanTokenF1", f1);
+    }
+
+    /**
+     * Thresholds chosen on {@code examples} (val): the any-call threshold, then each task's, each
+     * from 0.2 to 0.8 in steps of 0.05, keeping the best call-set accuracy (ties: nearest 0.5).
+     */
+    static ObjectNode calibrate(PlannerModel model, List<TrainingExamples.Example> examples, List<MiniLmFeatures.Features> features) {
+        List<PlannerModel.Output> outputs = new ArrayList<>();
+        for (int from = 0; from < examples.size(); from += 64) {
+            int to = Math.min(examples.size(), from + 64);
+            outputs.addAll(model.predict(examples.subList(from, to).stream().map(TrainingExamples.Example::words).toList(),
+                    features.subList(from, to)));
+        }
+        int tasks = model.settings.tasks().size();
+        double[] thresholds = new double[tasks];
+        java.util.Arrays.fill(thresholds, 0.5);
+        double[] any = {0.5};
+        java.util.function.ToLongFunction<Void> right = v -> {
+            long exact = 0;
+            for (int i = 0; i < examples.size(); i++) {
+                boolean[] called = PlannerModel.decide(outputs.get(i), (float) any[0], t -> thresholds[t]);
+                boolean same = true;
+                for (int c = 0; c < tasks; c++) {
+                    same &= called[c] == (examples.get(i).calls()[c] >= 0.5f);
+                }
+                exact += same ? 1 : 0;
+            }
+            return exact;
+        };
+        for (int target = -1; target < tasks; target++) {
+            double bestValue = 0.5;
+            long best = -1;
+            for (int step = 0; step <= 12; step++) {
+                double v = 0.2 + 0.05 * step;
+                if (target < 0) {
+                    any[0] = v;
+                } else {
+                    thresholds[target] = v;
+                }
+                long r = right.applyAsLong(null);
+                if (r > best || (r == best && Math.abs(v - 0.5) < Math.abs(bestValue - 0.5))) {
+                    best = r;
+                    bestValue = v;
+                }
+            }
+            if (target < 0) {
+                any[0] = bestValue;
+            } else {
+                thresholds[target] = bestValue;
+            }
+        }
+        ObjectNode o = Json.object().put("anyCallThreshold", Math.round(any[0] * 100) / 100.0);
+        for (double t : thresholds) {
+            o.withArray("thresholds").add(Math.round(t * 100) / 100.0);
+        }
+        o.put("valCallSetAccuracyCalibrated", examples.isEmpty() ? 0 : right.applyAsLong(null) / (double) examples.size());
+        return o;
     }
 
     static int argmax(float[] v) {
@@ -264,12 +347,13 @@ public final class PlannerTrainer {
             String template = null;
             String reply = null;
             if (r.variant().equals("no-call-text")) {
-                int hash = r.template().lastIndexOf('#');
-                TemplateBank.Template t = bank.set(r.template().substring(0, hash)).get(Integer.parseInt(r.template().substring(hash + 1)));
-                template = t.text();
-                reply = t.reply();
+                TemplateBank.Template t = template(bank, r.template());
+                if (t != null) {
+                    template = t.text();
+                    reply = t.reply();
+                }
             }
-            byTemplate.put(r.template(), new PlannerModel.Memory(r.userText(), r.assistantText(), template, reply, null));
+            byTemplate.put(r.template(), new PlannerModel.Memory(TrainingExamples.request(r), r.assistantText(), template, reply, null));
         }
         List<PlannerModel.Memory> list = new ArrayList<>(byTemplate.values());
         float[][] v = list.isEmpty() ? new float[0][] : embedder.embed(list.stream().map(PlannerModel.Memory::text).toList());
@@ -281,6 +365,21 @@ public final class PlannerTrainer {
         return out;
     }
 
+    /** The template a record cites ({@code set#index}), or null when this bank has no such template. */
+    private static TemplateBank.Template template(TemplateBank bank, String ref) {
+        int hash = ref.lastIndexOf('#');
+        if (hash < 0) {
+            return null;
+        }
+        try {
+            List<TemplateBank.Template> set = bank.set(ref.substring(0, hash));
+            int index = Integer.parseInt(ref.substring(hash + 1));
+            return index >= 0 && index < set.size() ? set.get(index) : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** The edit instructions of the training data with the prompts they were rewritten to. */
     private static List<PlannerModel.Memory> editMemory(TrainingExamples maker, List<TrainingExamples.Example> train,
                                                         SentenceEmbedder embedder) {
@@ -288,7 +387,7 @@ public final class PlannerTrainer {
         for (TrainingExamples.Example e : train) {
             e.record().calls().stream().filter(c -> dev.modaweave.tools.Tasks.IMAGE_EDIT.equals(c.task())).findFirst()
                     .ifPresent(c -> {
-                        String instruction = maker.editInstruction(e.record().userText());
+                        String instruction = maker.editInstruction(TrainingExamples.request(e.record()));
                         if (instruction != null) {
                             prompts.putIfAbsent(instruction, c.args().path("prompt").asText());
                         }

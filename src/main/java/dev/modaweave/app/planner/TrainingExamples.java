@@ -42,12 +42,13 @@ final class TrainingExamples {
      * now and then, as a conversation that already holds media would.
      */
     Example of(DatasetRecord record, SplittableRandom random) {
-        String request = record.userText();
+        String request = request(record);
         List<Tokens.Token> tokens = Tokens.tokenize(request);
         List<String> markers = new ArrayList<>();
+        java.util.Set<Modality> made = madeEarlier(record);
         for (Modality m : new Modality[] {Modality.IMAGE, Modality.VIDEO, Modality.AUDIO}) {
-            boolean has = record.media().stream().anyMatch(x -> x.modality() == m);
-            if (has || (record.media().isEmpty() && random != null && random.nextDouble() < 0.15)) {
+            boolean has = record.media().stream().anyMatch(x -> x.modality() == m) || made.contains(m);
+            if (has || (record.media().isEmpty() && made.isEmpty() && random != null && random.nextDouble() < 0.15)) {
                 markers.add(PlannerInput.marker(m));
             }
         }
@@ -98,6 +99,38 @@ final class TrainingExamples {
         return new Example(request, words, tags, calls, record);
     }
 
+    /** The request a record's answer answers: its last user message (a record may hold earlier turns). */
+    static String request(DatasetRecord record) {
+        List<DatasetRecord.Message> messages = record.messages();
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if (messages.get(i).role().equals(DatasetRecord.Message.USER)) {
+                return messages.get(i).content();
+            }
+        }
+        return record.userText();
+    }
+
+    /** The kinds of media the earlier assistant turns of a record made (they are at hand in its last turn). */
+    static java.util.Set<Modality> madeEarlier(DatasetRecord record) {
+        java.util.Set<Modality> made = java.util.EnumSet.noneOf(Modality.class);
+        List<DatasetRecord.Message> messages = record.messages();
+        for (int i = 0; i < messages.size() - 1; i++) {
+            if (!messages.get(i).role().equals(DatasetRecord.Message.ASSISTANT)) {
+                continue;
+            }
+            for (dev.modaweave.agent.ParseEvent e : dev.modaweave.agent.MetaResponseParser.parseAll(messages.get(i).content())) {
+                if (e instanceof dev.modaweave.agent.ParseEvent.Meta m && m.call().task() != null) {
+                    made.add(switch (m.call().task()) {
+                        case Tasks.TEXT_TO_VIDEO -> Modality.VIDEO;
+                        case Tasks.TEXT_TO_AUDIO, Tasks.TEXT_TO_SPEECH -> Modality.AUDIO;
+                        default -> Modality.IMAGE;
+                    });
+                }
+            }
+        }
+        return made;
+    }
+
     /**
      * Words of the same role the templates use few of, so that requests worded unlike the templates
      * are read too: a word of a group outside the spans is swapped, now and then, for another of
@@ -140,84 +173,6 @@ final class TrainingExamples {
         return new Example(String.join(" ", outWords), outWords, outTags.stream().mapToInt(Integer::intValue).toArray(), calls, record);
     }
 
-    /** Words that join two requests in one message, as tokens. */
-    static final List<List<String>> JOINERS = List.of(List.of("and"), List.of(",", "and"), List.of(",", "then"),
-            List.of("and", "then"), List.of(",", "plus"), List.of("plus"), List.of(".", "also", ","), List.of(",", "and", "also"),
-            List.of("and", "also"), List.of("as", "well", "as"), List.of("along", "with"), List.of("+"), List.of("&"),
-            List.of(";", "after", "that", ","), List.of(".", "then"), List.of(".", "oh", ",", "and"), List.of(",", "as", "well", "as"),
-            List.of("together", "with"), List.of(".", "next", ","), List.of(",", "and", "after", "that"), List.of(".", "and"),
-            List.of(".", "i", "'", "d", "also", "like"), List.of(".", "second", ","), List.of(";"));
-
-    /** Noun phrases that can stand for a request of each task after a joiner, as tokens. */
-    static final java.util.Map<String, List<List<String>>> LEADS = java.util.Map.of(
-            Tasks.TEXT_TO_IMAGE, List.of(List.of("a", "picture", "of"), List.of("an", "image", "of"), List.of("a", "photo", "of"),
-                    List.of("a", "drawing", "of"), List.of("an", "illustration", "of")),
-            Tasks.TEXT_TO_VIDEO, List.of(List.of("a", "video", "of"), List.of("a", "clip", "of"), List.of("footage", "of"),
-                    List.of("an", "animation", "of"), List.of("a", "short", "film", "of")),
-            Tasks.TEXT_TO_AUDIO, List.of(List.of("the", "sound", "of"), List.of("a", "sound", "of"), List.of("audio", "of"),
-                    List.of("the", "noise", "of"), List.of("a", "recording", "of"), List.of("some", "ambience", "of")),
-            Tasks.TEXT_TO_SPEECH, List.of(List.of("a", "voice", "saying"), List.of("someone", "saying", ":"),
-                    List.of("a", "recording", "of", "you", "saying"), List.of("speech", ":")));
-
-    /**
-     * Messages that hold two requests: pairs of single-call examples of different tasks (no media at
-     * hand), the first without its closing punctuation, joined by one of {@link #JOINERS}, the second
-     * now and then cut down to a noun phrase of {@link #LEADS} and its prompt's words. The data
-     * set pairs only some tasks and joins them with few words; these teach any pair and any joiner.
-     * One for every six examples given.
-     */
-    List<Example> combined(List<Example> examples, SplittableRandom random) {
-        List<Example> single = examples.stream().filter(e -> e.record().media().isEmpty() && e.record().calls().size() == 1
-                && !Tasks.IMAGE_EDIT.equals(e.record().calls().get(0).task())
-                && e.words().stream().noneMatch(MiniLmFeatures::isMarker)).toList();
-        List<Example> out = new ArrayList<>();
-        if (single.size() < 2) {
-            return out;
-        }
-        int wanted = examples.size() / 6;
-        for (int tries = 0; out.size() < wanted && tries < wanted * 4; tries++) {
-            Example a = single.get(random.nextInt(single.size()));
-            Example b = single.get(random.nextInt(single.size()));
-            if (a.record().calls().get(0).task().equals(b.record().calls().get(0).task())) {
-                continue;
-            }
-            int end = a.words().size();
-            while (end > 0 && List.of(".", "!", "?").contains(a.words().get(end - 1))) {
-                end--;
-            }
-            List<String> joiner = JOINERS.get(random.nextInt(JOINERS.size()));
-            List<String> second = b.words();
-            int[] secondTags = b.tags();
-            int spanStart = 0;
-            while (spanStart < secondTags.length && secondTags[spanStart] == 0) {
-                spanStart++;
-            }
-            if (spanStart > 0 && spanStart < secondTags.length && random.nextDouble() < 0.4) {
-                // "… plus the sound of rain": the second request as a bare noun phrase.
-                List<List<String>> leads = LEADS.get(b.record().calls().get(0).task());
-                List<String> lead = leads.get(random.nextInt(leads.size()));
-                List<String> shortened = new ArrayList<>(lead);
-                shortened.addAll(second.subList(spanStart, second.size()));
-                int[] shortenedTags = new int[shortened.size()];
-                System.arraycopy(secondTags, spanStart, shortenedTags, lead.size(), secondTags.length - spanStart);
-                second = shortened;
-                secondTags = shortenedTags;
-            }
-            List<String> words = new ArrayList<>(a.words().subList(0, end));
-            words.addAll(joiner);
-            words.addAll(second);
-            int[] tags = new int[words.size()];
-            System.arraycopy(a.tags(), 0, tags, 0, end);
-            System.arraycopy(secondTags, 0, tags, end + joiner.size(), secondTags.length);
-            float[] calls = a.calls().clone();
-            for (int c = 0; c < calls.length; c++) {
-                calls[c] = Math.max(calls[c], b.calls()[c]);
-            }
-            out.add(new Example(String.join(" ", words), words, tags, calls, a.record()));
-        }
-        return out;
-    }
-
     private static List<String> groupOf(String word) {
         for (List<String> g : SYNONYMS) {
             if (g.contains(word)) {
@@ -239,8 +194,13 @@ final class TrainingExamples {
     }
 
     /**
-     * The token range {@code [first, last]} of the longest run of words of {@code target} in
-     * {@code tokens}, or null when it covers less than half of the target's words.
+     * The token range {@code [first, last]} of {@code target}'s words in {@code tokens}, or null when
+     * it covers less than half of the target's words. The longest run of words (two words match
+     * when equal, or when both have four letters or more and share their first three: "riding" and
+     * "rides") is extended in order on both sides, skipping up to two target words ("is", "are")
+     * and one request word, since requests rewrite a caption's clause into a noun phrase ("a man
+     * riding" for "a man is riding"); then through a few words to the target's remaining words
+     * ("… kites with 3D, soft shadows"; "… in this style: soft pastel colours").
      */
     static int[] align(List<Tokens.Token> tokens, String target) {
         List<Integer> wordAt = new ArrayList<>();
@@ -255,27 +215,100 @@ final class TrainingExamples {
         }
         int n = wordAt.size();
         int m = want.size();
+        List<String> have = new ArrayList<>(n);
+        for (int i : wordAt) {
+            have.add(tokens.get(i).lower());
+        }
         int[] prev = new int[m + 1];
         int best = 0;
         int bestEnd = -1;
+        int bestTargetEnd = -1;
         for (int i = 1; i <= n; i++) {
             int[] cur = new int[m + 1];
-            String w = tokens.get(wordAt.get(i - 1)).lower();
             for (int j = 1; j <= m; j++) {
-                if (w.equals(want.get(j - 1))) {
+                if (same(have.get(i - 1), want.get(j - 1))) {
                     cur[j] = prev[j - 1] + 1;
                     if (cur[j] > best) {
                         best = cur[j];
                         bestEnd = i - 1;
+                        bestTargetEnd = j - 1;
                     }
                 }
             }
             prev = cur;
         }
-        if (best * 2 < m || best == 0) {
+        if (best == 0) {
             return null;
         }
-        return new int[] {wordAt.get(bestEnd - best + 1), wordAt.get(bestEnd)};
+        int start = bestEnd - best + 1;
+        int end = bestEnd;
+        int targetStart = bestTargetEnd - best + 1;
+        int targetEnd = bestTargetEnd;
+        int matched = best;
+        // Right, in order.
+        while (true) {
+            int[] next = step(have, want, end + 1, targetEnd + 1, 1);
+            if (next == null) {
+                break;
+            }
+            end = next[0];
+            targetEnd = next[1];
+            matched++;
+        }
+        // Left, in order.
+        while (true) {
+            int[] next = step(have, want, start - 1, targetStart - 1, -1);
+            if (next == null) {
+                break;
+            }
+            start = next[0];
+            targetStart = next[1];
+            matched++;
+        }
+        if (matched * 2 < m) {
+            return null;
+        }
+        int rest = targetEnd + 1;
+        if (m - rest >= 2) {
+            for (int p = end + 2; p <= Math.min(n - 2, end + 5); p++) {
+                int k = 0;
+                while (p + k < n && rest + k < m && same(have.get(p + k), want.get(rest + k))) {
+                    k++;
+                }
+                if (k >= 2) {
+                    end = p + k - 1;
+                    break;
+                }
+            }
+        }
+        return new int[] {wordAt.get(start), wordAt.get(end)};
+    }
+
+    /** The next matching pair from request word {@code i} and target word {@code j} in direction {@code d}, or null. */
+    private static int[] step(List<String> have, List<String> want, int i, int j, int d) {
+        for (int skipHave = 0; skipHave <= 1; skipHave++) {
+            int hi = i + d * skipHave;
+            if (hi < 0 || hi >= have.size()) {
+                break;
+            }
+            for (int skipWant = 0; skipWant <= 2; skipWant++) {
+                int wj = j + d * skipWant;
+                if (wj < 0 || wj >= want.size()) {
+                    break;
+                }
+                if (same(have.get(hi), want.get(wj))) {
+                    return new int[] {hi, wj};
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean same(String a, String b) {
+        if (a.equals(b)) {
+            return true;
+        }
+        return a.length() >= 4 && b.length() >= 4 && a.regionMatches(0, b, 0, 3);
     }
 
     static String describe(Example e) {

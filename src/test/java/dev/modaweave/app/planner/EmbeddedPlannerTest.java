@@ -10,6 +10,10 @@ import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.modaweave.agent.MetaResponse;
 import dev.modaweave.agent.MetaResponseParser;
 import dev.modaweave.agent.ParseEvent;
+import dev.modaweave.agent.RoundContext;
+import dev.modaweave.agent.Session;
+import dev.langchain4j.data.message.TextContent;
+import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.Tasks;
 import org.junit.jupiter.api.Test;
 
@@ -165,5 +169,125 @@ class EmbeddedPlannerTest {
         assertThat(tokens.get(span[0]).text()).isEqualTo("A");
         assertThat(tokens.get(span[1]).text()).isEqualTo("beach");
         assertThat(TrainingExamples.align(tokens, "a red fox in the snow at night")).isNull();
+    }
+
+    @Test
+    void a_prompt_given_as_a_clause_is_aligned_to_the_noun_phrase_the_request_makes_of_it() {
+        String request = "Can you paint a man in a white shirt riding an elephant and some buildings, then turn it into a cartoon?";
+        List<Tokens.Token> tokens = Tokens.tokenize(request);
+
+        int[] span = TrainingExamples.align(tokens, "A man in a white shirt is riding an elephant and some buildings");
+
+        assertThat(request.substring(tokens.get(span[0]).start(), tokens.get(span[1]).end()))
+                .isEqualTo("a man in a white shirt riding an elephant and some buildings");
+    }
+
+    @Test
+    void a_prompt_whose_style_words_follow_a_few_words_later_is_aligned_through_them() {
+        String request = "Can I get an isometric render of a pickup truck with 3D, soft shadows, miniature look?";
+        List<Tokens.Token> tokens = Tokens.tokenize(request);
+
+        int[] span = TrainingExamples.align(tokens, "An isometric render of a pickup truck, 3D, soft shadows, miniature look");
+
+        assertThat(request.substring(tokens.get(span[0]).start(), tokens.get(span[1]).end()))
+                .isEqualTo("an isometric render of a pickup truck with 3D, soft shadows, miniature look");
+    }
+
+    private static String chat(EmbeddedPlanner planner, List<ChatMessage> messages, RoundContext context) {
+        AtomicReference<String> reply = new AtomicReference<>();
+        planner.chat(ChatRequest.builder().messages(messages).build(), context, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partial) {
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                reply.set(response.aiMessage().text());
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                throw new AssertionError(error);
+            }
+        });
+        return reply.get();
+    }
+
+    private static Session.ArtifactNote image(String id, String prompt) {
+        return new Session.ArtifactNote(id, Modality.IMAGE, "image/png", "text-to-image: \"" + prompt + "\"");
+    }
+
+    @Test
+    void with_a_round_context_later_rounds_get_no_reply_whatever_their_words() {
+        List<ChatMessage> messages = List.of(SystemMessage.from("system"), UserMessage.from("Draw a cat."),
+                AiMessage.from("Here you go: <meta>{}</meta>"), UserMessage.from("Draw a dog on a beach."));
+
+        assertThat(chat(planner, messages, new RoundContext(RoundContext.Kind.RESULTS, 2, List.of()))).isEmpty();
+        assertThat(chat(planner, messages, new RoundContext(RoundContext.Kind.REPAIR, 2, List.of()))).isEmpty();
+        assertThat(chat(planner, messages, new RoundContext(RoundContext.Kind.ANSWER, 1, List.of()))).contains("<meta>");
+    }
+
+    @Test
+    void with_a_round_context_an_edit_refers_to_the_newest_image_of_the_context_not_of_the_message_text() {
+        UserMessage user = UserMessage.from(TextContent.from("Please make it look like an oil painting."),
+                TextContent.from("[artifacts of this conversation, newest last; refer to one with {\"$ref\":\"<id>\"}:\n image "
+                        + OLDER + " (text-to-image)]"));
+        RoundContext context = new RoundContext(RoundContext.Kind.ANSWER, 1, List.of(image(OLDER, "a barn"), image(IMAGE, "a cat")));
+
+        String reply = chat(planner, List.of(user), context);
+
+        List<MetaResponse> calls = MetaResponseParser.parseAll(reply).stream().filter(e -> e instanceof ParseEvent.Meta)
+                .map(e -> ((ParseEvent.Meta) e).call()).toList();
+        assertThat(calls).extracting(MetaResponse::task).containsExactly(Tasks.IMAGE_EDIT);
+        assertThat(calls.get(0).references()).containsExactly(IMAGE);
+    }
+
+    @Test
+    void words_that_only_point_back_are_told_apart_from_words_of_a_new_subject() {
+        assertThat(EmbeddedPlanner.onlyPointsBack("now animate it")).isTrue();
+        assertThat(EmbeddedPlanner.onlyPointsBack("say that again slower")).isTrue();
+        assertThat(EmbeddedPlanner.onlyPointsBack("the picture")).isTrue();
+        assertThat(EmbeddedPlanner.onlyPointsBack("a lighthouse in a storm")).isFalse();
+        assertThat(EmbeddedPlanner.onlyPointsBack("rain sounds")).isFalse();
+        assertThat(EmbeddedPlanner.onlyPointsBack("")).isFalse();
+    }
+
+    @Test
+    void a_spoken_line_grows_to_its_quotes_or_from_its_colon_to_the_sentence_end_through_commas() {
+        String quoted = "say \"hello, my name is Ada, and I like tea\" in a calm voice";
+        List<Tokens.Token> q = Tokens.tokenize(quoted);
+        int speech = PlannerSettings.TASKS.indexOf(Tasks.TEXT_TO_SPEECH);
+        int[] taskAt = new int[q.size()];
+        java.util.Arrays.fill(taskAt, -1);
+        int ada = indexOf(q, "Ada");
+        taskAt[ada - 2] = speech;
+        taskAt[ada - 1] = speech;
+        taskAt[ada] = speech;
+
+        int[] span = EmbeddedPlanner.wholeLine(quoted, q, taskAt, speech, ada - 2, ada);
+
+        assertThat(quoted.substring(q.get(span[0]).start(), q.get(span[1]).end())).isEqualTo("hello, my name is Ada, and I like tea");
+
+        String introduced = "Draw a cat. Then read aloud: sorry, we're closed, come back tomorrow. Thanks";
+        List<Tokens.Token> c = Tokens.tokenize(introduced);
+        int[] tags = new int[c.size()];
+        java.util.Arrays.fill(tags, -1);
+        int image = PlannerSettings.TASKS.indexOf(Tasks.TEXT_TO_IMAGE);
+        tags[indexOf(c, "cat")] = image;
+        int closed = indexOf(c, "closed");
+        tags[closed] = speech;
+
+        int[] line = EmbeddedPlanner.wholeLine(introduced, c, tags, speech, closed, closed);
+
+        assertThat(introduced.substring(c.get(line[0]).start(), c.get(line[1]).end())).isEqualTo("sorry, we're closed, come back tomorrow");
+    }
+
+    private static int indexOf(List<Tokens.Token> tokens, String text) {
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).text().equals(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError(text + " not in " + tokens);
     }
 }
