@@ -57,7 +57,7 @@ public final class DatasetBenchCommand implements Runnable {
     int dedupCaptions;
 
     @Option(names = "--dedup", defaultValue = "lexical", paramLabel = "MODE",
-            description = "Candidate mode of the near-duplicate run: lexical, embedding (default: ${DEFAULT-VALUE}).")
+            description = "Candidate mode of the near-duplicate run: lexical, embedding, all-pairs (default: ${DEFAULT-VALUE}).")
     String dedupMode;
 
     @Option(names = "--recall-sample", defaultValue = "4000", paramLabel = "N",
@@ -156,7 +156,7 @@ public final class DatasetBenchCommand implements Runnable {
     private void dedup(List<Caption> real, int cores) {
         List<Caption> input = synthesise(real, dedupCaptions, seed);
         NearDuplicateFilter.Options options = NearDuplicateFilter.Options.defaults().withThreshold(threshold)
-                .withMode(NearDuplicateFilter.Mode.valueOf(dedupMode.toUpperCase(Locale.ROOT))).withMinJaccard(minJaccard);
+                .withMode(NearDuplicateFilter.Mode.valueOf(dedupMode.toUpperCase(Locale.ROOT).replace('-', '_'))).withMinJaccard(minJaccard);
         SentenceEmbedder embedder = SentenceEmbedder.miniLm();
         NearDuplicateFilter.Result r = new NearDuplicateFilter(embedder, options).filter(input);
         ObjectNode o = line("dataset.near-duplicate-removal", cores);
