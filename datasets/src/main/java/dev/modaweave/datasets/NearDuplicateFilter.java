@@ -19,8 +19,11 @@ import java.util.SplittableRandom;
  * in {@link Mode#LEXICAL} mode MinHash over the caption's words (only captions that share enough
  * words with an earlier one are embedded at all), in {@link Mode#EMBEDDING} mode random-hyperplane
  * hashing of every caption's embedding (higher recall for paraphrases, every caption embedded);
- * (3) a candidate is dropped when the cosine of its all-MiniLM-L6-v2 embedding with an earlier kept
- * caption of the same modality reaches the threshold. Pairs that LSH never puts in one bucket are
+ * (3) in lexical mode, a candidate pair is kept only when the MinHash estimate of the two captions'
+ * word Jaccard similarity reaches {@link Options#minJaccard()}, so that bucket mates sharing few words
+ * are never embedded; (4) a candidate is dropped when the cosine of its all-MiniLM-L6-v2 embedding with
+ * an earlier kept caption of the same modality reaches the threshold. {@link Mode#ALL_PAIRS} compares
+ * every pair instead, the exact search the recall of the other modes is measured against. Pairs that LSH never puts in one bucket are
  * not compared: this trades a little recall for running in minutes instead of hours.
  */
 public final class NearDuplicateFilter {
@@ -32,7 +35,12 @@ public final class NearDuplicateFilter {
         /** Embeds every caption; random-hyperplane LSH over the embeddings. */
         EMBEDDING,
         /** Exact (normalised) duplicates only; no model. */
-        EXACT
+        EXACT,
+        /**
+         * Embeds every caption and compares it with every earlier kept caption of its modality: exact
+         * search, quadratic; for small sets and to measure the recall of the other modes.
+         */
+        ALL_PAIRS
     }
 
     /**
@@ -42,8 +50,11 @@ public final class NearDuplicateFilter {
      * @param mode          how candidates are found
      * @param maxCandidates most earlier captions one caption is compared with (the most recent in its buckets)
      * @param chunk         captions processed (and embedded) per step
+     * @param minJaccard    lexical mode: a candidate is embedded and compared only when the MinHash estimate
+     *                      of the word Jaccard similarity of the two captions reaches this (0 compares every
+     *                      bucket mate); pairs sharing fewer words are rarely above the cosine threshold
      */
-    public record Options(double threshold, Mode mode, int maxCandidates, int chunk) {
+    public record Options(double threshold, Mode mode, int maxCandidates, int chunk, double minJaccard) {
         public Options {
             if (!(threshold > 0 && threshold <= 1)) {
                 throw new IllegalArgumentException("near-duplicate threshold " + threshold + " is out of range; use a cosine in (0, 1], e.g. 0.92");
@@ -52,19 +63,26 @@ public final class NearDuplicateFilter {
             if (maxCandidates < 1 || chunk < 1) {
                 throw new IllegalArgumentException("maxCandidates and chunk must be at least 1");
             }
+            if (minJaccard < 0 || minJaccard > 1) {
+                throw new IllegalArgumentException("minimum Jaccard " + minJaccard + " is out of range; use 0 to 1");
+            }
         }
 
-        /** Threshold 0.92, lexical candidates, 64 candidates per caption, chunks of 4,096. */
+        /** Threshold 0.92, lexical candidates, 64 candidates per caption, chunks of 4,096, minimum Jaccard 0.5. */
         public static Options defaults() {
-            return new Options(0.92, Mode.LEXICAL, 64, 4096);
+            return new Options(0.92, Mode.LEXICAL, 64, 4096, 0.5);
         }
 
         public Options withThreshold(double t) {
-            return new Options(t, mode, maxCandidates, chunk);
+            return new Options(t, mode, maxCandidates, chunk, minJaccard);
         }
 
         public Options withMode(Mode m) {
-            return new Options(threshold, m, maxCandidates, chunk);
+            return new Options(threshold, m, maxCandidates, chunk, minJaccard);
+        }
+
+        public Options withMinJaccard(double j) {
+            return new Options(threshold, mode, maxCandidates, chunk, j);
         }
     }
 
@@ -126,6 +144,9 @@ public final class NearDuplicateFilter {
         if (options.mode() == Mode.EXACT) {
             return new Result(List.copyOf(unique), captions.size(), exact, 0, 0, 0, seconds(start));
         }
+        if (options.mode() == Mode.ALL_PAIRS) {
+            return allPairs(unique, captions.size(), exact, start);
+        }
         Run run = new Run(unique);
         for (int from = 0; from < unique.size(); from += options.chunk()) {
             run.chunk(from, Math.min(unique.size(), from + options.chunk()));
@@ -140,6 +161,29 @@ public final class NearDuplicateFilter {
         return new Result(kept, captions.size(), exact, run.dropped, run.embedded, run.comparisons, seconds(start));
     }
 
+    private Result allPairs(List<Caption> unique, int input, int exact, long start) {
+        float[][] v = embedder.embed(unique.stream().map(Caption::text).toList());
+        List<Caption> kept = new ArrayList<>();
+        Map<dev.modaweave.tools.Modality, List<float[]>> keptVectors = new HashMap<>();
+        long comparisons = 0;
+        for (int i = 0; i < unique.size(); i++) {
+            List<float[]> same = keptVectors.computeIfAbsent(unique.get(i).modality(), m -> new ArrayList<>());
+            boolean duplicate = false;
+            for (float[] w : same) {
+                comparisons++;
+                if (SentenceEmbedder.cosine(v[i], w) >= options.threshold()) {
+                    duplicate = true;
+                    break;
+                }
+            }
+            if (!duplicate) {
+                same.add(v[i]);
+                kept.add(unique.get(i));
+            }
+        }
+        return new Result(List.copyOf(kept), input, exact, unique.size() - kept.size(), unique.size(), comparisons, seconds(start));
+    }
+
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
     }
@@ -151,6 +195,7 @@ public final class NearDuplicateFilter {
         private final Map<Integer, float[]> vectors = new HashMap<>();
         private final Map<Long, List<Integer>> buckets = new HashMap<>();
         private final long[] minHashSeeds;
+        private final long[][] signatures;
         private final float[][] hyperplanes;
         private int dropped;
         private int embedded;
@@ -165,6 +210,18 @@ public final class NearDuplicateFilter {
                 minHashSeeds[i] = random.nextLong();
             }
             hyperplanes = new float[HYPERPLANE_TABLES * HYPERPLANE_BITS][];
+            signatures = new long[captions.size()][];
+        }
+
+        /** The share of equal MinHash values of two captions: an unbiased estimate of their word Jaccard. */
+        private double jaccard(int i, int j) {
+            long[] a = signatures[i];
+            long[] b = signatures[j];
+            int same = 0;
+            for (int k = 0; k < a.length; k++) {
+                same += a[k] == b[k] ? 1 : 0;
+            }
+            return same / (double) a.length;
         }
 
         void chunk(int from, int to) {
@@ -178,7 +235,14 @@ public final class NearDuplicateFilter {
                 for (long key : keys(i)) {
                     List<Integer> bucket = buckets.computeIfAbsent(key, k -> new ArrayList<>(2));
                     for (int b = bucket.size() - 1; b >= 0 && found.size() < options.maxCandidates(); b--) {
-                        found.add(bucket.get(b));
+                        int j = bucket.get(b);
+                        if (options.mode() != Mode.LEXICAL) {
+                            found.add(j);
+                            continue;
+                        }
+                        if (jaccard(i, j) >= options.minJaccard()) {
+                            found.add(j);
+                        }
                     }
                     bucket.add(i);
                 }
@@ -232,10 +296,10 @@ public final class NearDuplicateFilter {
         private long[] keys(int i) {
             Caption c = captions.get(i);
             long modality = c.modality().ordinal() * 0x9E3779B97F4A7C15L;
-            return options.mode() == Mode.EMBEDDING ? hyperplaneKeys(vectors.get(i), modality) : minHashKeys(c.text(), modality);
+            return options.mode() == Mode.EMBEDDING ? hyperplaneKeys(vectors.get(i), modality) : minHashKeys(i, c.text(), modality);
         }
 
-        private long[] minHashKeys(String text, long salt) {
+        private long[] minHashKeys(int index, String text, long salt) {
             List<String> words = new ArrayList<>();
             for (String w : CaptionText.normalised(text).split(" ")) {
                 if (!STOP_WORDS.contains(w)) {
@@ -247,6 +311,7 @@ public final class NearDuplicateFilter {
             }
             long[] mins = new long[minHashSeeds.length];
             java.util.Arrays.fill(mins, Long.MAX_VALUE);
+            signatures[index] = mins;
             for (String w : words) {
                 long h = mix(w.hashCode());
                 for (int k = 0; k < mins.length; k++) {

@@ -47,6 +47,22 @@ class NearDuplicateFilterTest {
     }
 
     @Test
+    void all_pairs_search_finds_near_duplicates_that_share_few_words_which_lexical_candidates_never_compare() {
+        List<Caption> input = List.of(image("1", "A puppy runs along the shore"), image("2", "A young dog running on the beach"),
+                image("3", "A plate of food with broccoli and rice."));
+        NearDuplicateFilter.Options loose = NearDuplicateFilter.Options.defaults().withThreshold(0.6);
+
+        NearDuplicateFilter.Result exact = new NearDuplicateFilter(SentenceEmbedder.miniLm(),
+                loose.withMode(NearDuplicateFilter.Mode.ALL_PAIRS)).filter(input);
+        NearDuplicateFilter.Result lexical = new NearDuplicateFilter(SentenceEmbedder.miniLm(), loose).filter(input);
+
+        assertThat(exact.kept()).extracting(Caption::id).containsExactly("1", "3");
+        assertThat(exact.comparisons()).isEqualTo(2);
+        assertThat(lexical.kept()).extracting(Caption::id).containsExactly("1", "2", "3");
+        assertThat(lexical.embedded()).isZero();
+    }
+
+    @Test
     void the_threshold_decides_what_is_near() {
         List<Caption> input = List.of(image("1", "a red car parked on a street"), image("2", "a red car parked on the road"));
         NearDuplicateFilter strict = new NearDuplicateFilter(SentenceEmbedder.miniLm(),

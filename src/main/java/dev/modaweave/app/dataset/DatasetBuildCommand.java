@@ -52,8 +52,12 @@ final class DatasetBuildCommand implements Callable<Integer> {
 
     @Option(names = "--dedup", defaultValue = "lexical", paramLabel = "MODE",
             description = "Candidate search before the cosine check: lexical (MinHash), embedding (embed all), "
-                    + "exact (exact duplicates only) (default: ${DEFAULT-VALUE}).")
+                    + "all-pairs (every pair, exact search), exact (exact duplicates only) (default: ${DEFAULT-VALUE}).")
     String dedupMode;
+
+    @Option(names = "--min-jaccard", defaultValue = "0.5",
+            description = "Lexical mode: least estimated word Jaccard of a candidate pair to embed (default: ${DEFAULT-VALUE}).")
+    double minJaccard;
 
     @Option(names = "--formats", split = ",", paramLabel = "FORMAT",
             description = "Exports to write: native, llava, modaverse, openai (default: all).")
@@ -122,7 +126,8 @@ final class DatasetBuildCommand implements Callable<Integer> {
                 b.size(size);
             }
             b.dedup(NearDuplicateFilter.Options.defaults().withThreshold(threshold)
-                    .withMode(NearDuplicateFilter.Mode.valueOf(dedupMode.toUpperCase(Locale.ROOT))));
+                    .withMode(NearDuplicateFilter.Mode.valueOf(dedupMode.toUpperCase(Locale.ROOT).replace('-', '_')))
+                    .withMinJaccard(minJaccard));
             if (formats != null) {
                 Set<ExportFormat> set = EnumSet.noneOf(ExportFormat.class);
                 formats.forEach(f -> set.add(ExportFormat.fromWireName(f.strip())));
