@@ -503,7 +503,8 @@ public final class Dispatcher extends VerticleBase {
         job.artifactId = artifactId;
         job.artifact = artifact;
         running.remove(job.jobId);
-        if (!reused && !job.recordedByWorker) {
+        // a 'running' record this dispatcher wrote may land after the worker's 'completed' one: overwrite it
+        if (!reused && (!job.recordedByWorker || job.recorded)) {
             ledger.put(record(job, "completed"));
         }
         emit(job.turn, () -> outcome(job, "completed").put("reused", reused));
