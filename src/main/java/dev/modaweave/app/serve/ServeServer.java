@@ -174,6 +174,7 @@ final class ServeServer implements AutoCloseable {
         endpoints.add("/v1/turns", HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes())).handler(this::turn);
         endpoints.add("/v1/sessions/:id/cancel", HttpMethod.POST).handler(this::cancel);
         uploads = uploadsDirectory();
+        router.post("/v1/artifacts").handler(ArtifactRoutes::rawUnlessMultipart);
         endpoints.add("/v1/artifacts", HttpMethod.POST).handler(BodyHandler.create(uploads.toString()).setBodyLimit(options.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true)).handler(artifacts::upload);
         endpoints.add("/v1/artifacts/:id/meta", HttpMethod.GET).handler(artifacts::meta);
@@ -232,17 +233,41 @@ final class ServeServer implements AutoCloseable {
         Future<Boolean> dispatcher = vertx.eventBus().<JsonObject>request(EventBusAddresses.DISPATCH,
                         new JsonObject().put("action", "cancel").put("turnId", "readiness-probe"), new DeliveryOptions().setSendTimeout(2_000))
                 .map(reply -> reply.body() != null && reply.body().containsKey("cancelled")).otherwise(false);
-        Future<Boolean> store = vertx.executeBlocking(() -> {
-            Path probe = Files.createTempFile(runtime.storeRoot(), ".ready", ".tmp");
-            Files.delete(probe);
-            return true;
-        }, false).otherwise(false);
+        Future<Boolean> store = vertx.executeBlocking(() -> probeStore(runtime.storeRoot()), false).otherwise(false);
         Future.all(dispatcher, store).onComplete(ar -> {
             boolean ok = !draining.get() && dispatcher.result() && store.result() && available > 0;
             json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok).put("checks", new JsonObject()
                     .put("dispatcher", dispatcher.result()).put("availableTools", available)
                     .put("storeWritable", store.result()).put("acceptingTurns", !draining.get())));
         });
+    }
+
+    /**
+     * Writes, syncs, reads back and deletes a small file in each directory the store writes to (its
+     * blobs and its metadata), so that a full disk, a read-only mount or a directory replaced by a file
+     * makes the server not ready.
+     */
+    static boolean probeStore(Path root) throws IOException {
+        byte[] probe = ("ready " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (String dir : List.of("blobs", "meta")) {
+            Path d = root.resolve(dir);
+            if (!Files.isDirectory(d)) {
+                return false;
+            }
+            Path file = Files.createTempFile(d, ".ready-", ".tmp");
+            try {
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap(probe));
+                    channel.force(true);
+                }
+                if (!java.util.Arrays.equals(Files.readAllBytes(file), probe)) {
+                    return false;
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        return true;
     }
 
     private void tools(RoutingContext ctx) {
@@ -323,6 +348,7 @@ final class ServeServer implements AutoCloseable {
                 JsonObject error = e.getJsonObject("error", new JsonObject());
                 e.put("error", error.put("code", "shutting_down"));
             }
+            e = redactStorePaths(e);
             Future<Void> written = sink.write(e);
             if (last) {
                 written.eventually(sink::end).onComplete(ar -> finish(turn, ended));
@@ -342,6 +368,19 @@ final class ServeServer implements AutoCloseable {
             started.complete(turn);
         });
         return started.future();
+    }
+
+    /** A failure that names a file of the store says "the artifact store" instead: clients never see server paths. */
+    private JsonObject redactStorePaths(JsonObject event) {
+        JsonObject error = event.getValue("error") instanceof JsonObject o ? o : null;
+        String root = runtime.storeRoot().toAbsolutePath().normalize().toString();
+        if (error == null || !(error.getValue("message") instanceof String message) || !message.contains(root)) {
+            return event;
+        }
+        JsonObject copy = event.copy();
+        copy.getJsonObject("error").put("message", message.replaceAll(java.util.regex.Pattern.quote(root) + "[^\\s:;,'\"]*",
+                "the artifact store"));
+        return copy;
     }
 
     private void finish(RunningTurn turn, Runnable ended) {

@@ -130,4 +130,31 @@ class ServeLifecycleTest {
         closed.get(60, TimeUnit.SECONDS);
         assertThatThrownBy(() -> get(port, "/health")).isInstanceOf(java.io.IOException.class);
     }
+
+    @Test
+    void a_store_that_cannot_write_makes_the_server_not_ready_and_uploads_get_a_typed_error_without_paths(@TempDir Path store)
+            throws Exception {
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder())) {
+            int port = server.port();
+            assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
+            Path blobs = store.resolve("blobs");
+            try (var files = java.nio.file.Files.walk(blobs)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            java.nio.file.Files.writeString(blobs, "not a directory");
+
+            HttpResponse<String> ready = get(port, "/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(new JsonObject(ready.body()).getJsonObject("checks").getBoolean("storeWritable")).isFalse();
+
+            byte[] png = java.util.Base64.getDecoder().decode(
+                    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+            HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/artifacts"))
+                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upload.statusCode()).isEqualTo(507);
+            assertThat(new JsonObject(upload.body()).getJsonObject("error").getString("code")).isEqualTo("store_unavailable");
+            assertThat(upload.body()).doesNotContain(store.toString());
+        }
+    }
 }
