@@ -36,9 +36,50 @@ final class ArtifactRoutes {
     private final Vertx vertx;
     private final ArtifactStore store;
 
-    ArtifactRoutes(Vertx vertx, ArtifactStore store) {
+    private final long quotaBytes;
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> uploaded = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** @param quotaBytes bytes one client address may upload while the server runs; 0 for no quota */
+    ArtifactRoutes(Vertx vertx, ArtifactStore store, long quotaBytes) {
         this.vertx = vertx;
         this.store = store;
+        this.quotaBytes = quotaBytes;
+    }
+
+    /**
+     * Decodes what can be decoded before anything is stored: an image's header is read for its size
+     * (refused past 100 megapixels, so a small file cannot claim a huge bitmap), then the whole image,
+     * so a valid header followed by garbage or zeros is refused. WebP, audio and video are checked by
+     * their magic bytes only.
+     */
+    static void decode(byte[] data, String mime) {
+        if (!mime.startsWith("image/") || mime.equals("image/webp")) {
+            return;
+        }
+        try (var in = javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(data))) {
+            var readers = javax.imageio.ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return;
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels <= 0 || pixels > 100_000_000L) {
+                    throw new HttpError(415, "invalid_media", "the image claims " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                            + " pixels; at most 100 megapixels are accepted");
+                }
+                reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            if (e instanceof HttpError h) {
+                throw h;
+            }
+            throw new HttpError(415, "invalid_media", "the upload starts like " + mime + " but does not decode as one ("
+                    + e.getClass().getSimpleName() + "); send an intact file");
+        }
     }
 
     /**
@@ -80,10 +121,23 @@ final class ArtifactRoutes {
                 throw new HttpError(415, "media_type_mismatch", "the upload claims " + MediaTypes.normalize(claimed)
                         + " but its bytes are " + mime + "; send the right Content-Type or application/octet-stream");
             }
+            String client = ServeServer.clientOf(ctx);
             return vertx.executeBlocking(() -> {
+                decode(data, mime);
+                if (quotaBytes > 0) {
+                    long used = uploaded.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicLong()).addAndGet(data.length);
+                    if (used > quotaBytes) {
+                        uploaded.get(client).addAndGet(-data.length);
+                        throw new HttpError(413, "quota_exceeded", "this client has uploaded " + (used - data.length) + " of its "
+                                + quotaBytes + " bytes (server.limits.storeQuotaBytes); this upload of " + data.length + " bytes does not fit");
+                    }
+                }
                 try {
                     return store.put(data, new ArtifactStore.NewArtifact(mime, Map.of(), "upload", Json.object(), List.of()));
                 } catch (java.io.UncheckedIOException e) {
+                    if (quotaBytes > 0) {
+                        uploaded.get(client).addAndGet(-data.length);
+                    }
                     LOG.error("the artifact store cannot store an upload: {}", e.getMessage());
                     throw new HttpError(507, "store_unavailable", "the artifact store cannot store the upload now; the server log has the details");
                 }

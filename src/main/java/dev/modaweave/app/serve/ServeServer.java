@@ -140,7 +140,7 @@ final class ServeServer implements AutoCloseable {
 
     private Router router(Vertx vertx) {
         Router router = Router.router(vertx);
-        ArtifactRoutes artifacts = new ArtifactRoutes(vertx, runtime.store());
+        ArtifactRoutes artifacts = new ArtifactRoutes(vertx, runtime.store(), options.limits().storeQuotaBytes());
         router.route().handler(connections);
         RequestGuard guard = new RequestGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), metrics);
         router.route().handler(guard);

@@ -157,4 +157,35 @@ class ServeLifecycleTest {
             assertThat(upload.body()).doesNotContain(store.toString());
         }
     }
+
+    private HttpResponse<String> upload(int port, byte[] bytes) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/artifacts"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void uploads_are_decoded_before_they_are_stored_and_a_client_quota_bounds_what_one_address_stores(@TempDir Path store)
+            throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        byte[] png = out.toByteArray();
+        var d = dev.modaweave.app.config.ModaweaveConfig.Server.Limits.DEFAULTS;
+        var limits = new dev.modaweave.app.config.ModaweaveConfig.Server.Limits(d.headerTimeout(), d.maxConnections(),
+                d.maxConnectionsPerClient(), 0, 0, png.length * 3L / 2, d.sessionsPerSocket(), d.bridgeDisconnect());
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store).withLimits(limits), AgentRuntime.builder())) {
+            int port = server.port();
+            byte[] headerThenZeros = java.util.Arrays.copyOf(java.util.Arrays.copyOf(png, 33), 200_000);
+            HttpResponse<String> garbage = upload(port, headerThenZeros);
+            assertThat(garbage.statusCode()).isEqualTo(415);
+            assertThat(new JsonObject(garbage.body()).getJsonObject("error").getString("code")).isEqualTo("invalid_media");
+
+            assertThat(upload(port, png).statusCode()).isEqualTo(201);
+            HttpResponse<String> over = upload(port, png);
+            assertThat(over.statusCode()).isEqualTo(413);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("code")).isEqualTo("quota_exceeded");
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message")).contains("server.limits.storeQuotaBytes");
+        }
+    }
 }
