@@ -238,6 +238,7 @@ final class ArtifactRoutes {
                         ctx.fail(new HttpError(404, "artifact_not_found", "no artifact " + a.id() + " in this store"));
                     } else {
                         // zero-copy from the file: memory stays flat however many clients read however slowly
+                        response.exceptionHandler(e -> ClientAborts.log(ctx, e));
                         response.sendFile(file.get().toString(), from, length).onFailure(e -> ClientAborts.log(ctx, e));
                     }
                 }).onFailure(ctx::fail);

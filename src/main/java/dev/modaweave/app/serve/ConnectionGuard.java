@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionGuard implements Handler<RoutingContext> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class);
+
     private final Vertx vertx;
     private final long headerTimeoutMs;
     private final int maxConnections;
@@ -64,6 +66,8 @@ final class ConnectionGuard implements Handler<RoutingContext> {
         boolean over = connections.size() >= maxConnections || mine > maxPerClient;
         Conn conn = new Conn(client, over);
         connections.put(connection, conn);
+        // a client that drops its connection mid-response (a closed tab, a seek) is routine: one debug line, no stack trace
+        connection.exceptionHandler(e -> LOG.debug("connection from {}: {}", client, e.getMessage()));
         connection.closeHandler(v -> {
             Conn c = connections.remove(connection);
             if (c != null) {
