@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionGuard implements Handler<RoutingContext> {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionGuard.class);
+
     private final Vertx vertx;
     private final long headerTimeoutMs;
     private final int maxConnections;
@@ -38,8 +40,10 @@ final class ConnectionGuard implements Handler<RoutingContext> {
     private static final class Conn {
         final String client;
         final boolean overLimit;
-        /** {@link System#nanoTime()} by which a request head must have arrived, or {@link Long#MAX_VALUE} while one is answered. */
-        volatile long deadline = Long.MAX_VALUE;
+        /** Whether a request head is awaited (not while a response is in progress or the connection is upgraded). */
+        volatile boolean armed;
+        /** {@link System#nanoTime()} by which the awaited request head must have arrived. */
+        volatile long deadline;
 
         Conn(String client, boolean overLimit) {
             this.client = client;
@@ -62,6 +66,8 @@ final class ConnectionGuard implements Handler<RoutingContext> {
         boolean over = connections.size() >= maxConnections || mine > maxPerClient;
         Conn conn = new Conn(client, over);
         connections.put(connection, conn);
+        // a client that drops its connection mid-response (a closed tab, a seek) is routine: one debug line, no stack trace
+        connection.exceptionHandler(e -> LOG.debug("connection from {}: {}", client, e.getMessage()));
         connection.closeHandler(v -> {
             Conn c = connections.remove(connection);
             if (c != null) {
@@ -74,10 +80,11 @@ final class ConnectionGuard implements Handler<RoutingContext> {
 
     private void arm(HttpConnection connection, Conn conn) {
         conn.deadline = System.nanoTime() + headerTimeoutMs * 1_000_000L;
+        conn.armed = true;
     }
 
     private void cancel(Conn conn) {
-        conn.deadline = Long.MAX_VALUE;
+        conn.armed = false;
     }
 
     /** Starts the sweep that closes connections past their deadline, about four times per timeout; returns its timer id. */
@@ -85,7 +92,7 @@ final class ConnectionGuard implements Handler<RoutingContext> {
         return vertx.setPeriodic(Math.max(50, headerTimeoutMs / 4), id -> {
             long now = System.nanoTime();
             connections.forEach((connection, conn) -> {
-                if (now - conn.deadline > 0) {
+                if (conn.armed && now - conn.deadline > 0) {
                     cancel(conn);
                     metrics.refused("header_timeout");
                     connection.close();
@@ -117,6 +124,10 @@ final class ConnectionGuard implements Handler<RoutingContext> {
                                     + " per client address: server.limits.maxConnections and maxConnectionsPerClient);"
                                     + " close idle ones or retry later")).encode())
                     .onComplete(ar -> connection.close());
+            return;
+        }
+        if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+            ctx.next(); // an upgraded connection belongs to the WebSocket (and the bridge's pings) from now on
             return;
         }
         ctx.addEndHandler(v -> {

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * {@code {"error":{"code":…,"message":…}}}. Handlers throw it or pass it to {@code ctx.fail}; the
  * failure handler turns it, and anything else, into that body (never a stack trace).
  */
-final class HttpError extends RuntimeException {
+class HttpError extends RuntimeException {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpError.class);
 

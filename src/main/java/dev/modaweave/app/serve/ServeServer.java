@@ -12,6 +12,8 @@ import dev.modaweave.tools.ToolRegistry;
 import dev.modaweave.tools.ToolWorker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
@@ -34,11 +36,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP face of a Modaweave node: turns as Server-Sent Events, artifact upload and download, the
@@ -54,9 +56,12 @@ final class ServeServer implements AutoCloseable {
     private final ServeOptions options;
     private final AgentRuntime runtime;
     private final ServeMetrics metrics;
-    private final SessionOwners owners = new SessionOwners();
-    private final AtomicInteger turnsRunning = new AtomicInteger();
-    private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    /** How long turns cancelled at the drain timeout get to write their last event before the server closes regardless. */
+    private static final long CANCEL_GRACE_MS = 10_000;
+
+    private final SessionOwners owners;
+    private final BridgeGuard bridge;
+    private final Map<String, RunningTurn> turns = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RateLimits rates;
@@ -68,6 +73,8 @@ final class ServeServer implements AutoCloseable {
         this.options = options;
         this.runtime = runtime;
         this.metrics = metrics;
+        this.owners = new SessionOwners(options.limits().sessionsPerSocket(), 100_000);
+        this.bridge = new BridgeGuard(owners, metrics, this::bridgeClosed);
         this.rates = new RateLimits(options.limits().turnsPerMinute(), options.limits().callsPerMinute(), System::nanoTime);
     }
 
@@ -101,6 +108,16 @@ final class ServeServer implements AutoCloseable {
         return runtime;
     }
 
+    /** Turns started over HTTP or the bridge whose last event has not been written yet. */
+    int turnsRunning() {
+        return turns.size();
+    }
+
+    /** Open bridge sockets. */
+    int bridgeSockets() {
+        return bridge.clients().size();
+    }
+
     private void listen() throws Exception {
         Vertx vertx = runtime.vertx();
         metrics.watchTools(runtime.registry(), runtime.workers());
@@ -123,7 +140,7 @@ final class ServeServer implements AutoCloseable {
 
     private Router router(Vertx vertx) {
         Router router = Router.router(vertx);
-        ArtifactRoutes artifacts = new ArtifactRoutes(vertx, runtime.store());
+        ArtifactRoutes artifacts = new ArtifactRoutes(vertx, runtime.store(), options.limits().storeQuotaBytes());
         router.route().handler(connections);
         RequestGuard guard = new RequestGuard(options.host(), options.allowedHosts(), options.allowedOrigins(), metrics);
         router.route().handler(guard);
@@ -157,11 +174,14 @@ final class ServeServer implements AutoCloseable {
         endpoints.add("/v1/turns", HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes())).handler(this::turn);
         endpoints.add("/v1/sessions/:id/cancel", HttpMethod.POST).handler(this::cancel);
         uploads = uploadsDirectory();
+        router.post("/v1/artifacts").handler(ArtifactRoutes::rawUnlessMultipart);
         endpoints.add("/v1/artifacts", HttpMethod.POST).handler(BodyHandler.create(uploads.toString()).setBodyLimit(options.maxUploadBytes())
                 .setDeleteUploadedFilesOnEnd(true)).handler(artifacts::upload);
         endpoints.add("/v1/artifacts/:id/meta", HttpMethod.GET).handler(artifacts::meta);
         endpoints.add("/v1/artifacts/:id", HttpMethod.GET, HttpMethod.HEAD).handler(artifacts::download);
-        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(BridgeGuard.options(), new BridgeGuard(owners)));
+        vertx.eventBus().localConsumer(bridge.turnsAddress(), this::bridgeRequest);
+        router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes()));
+        router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge.options(), bridge));
         router.route("/v1/*").handler(ctx -> endpoints.notAnswered(ctx, "endpoint"));
         router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
             ctx.response().putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' blob: data:; "
@@ -213,17 +233,41 @@ final class ServeServer implements AutoCloseable {
         Future<Boolean> dispatcher = vertx.eventBus().<JsonObject>request(EventBusAddresses.DISPATCH,
                         new JsonObject().put("action", "cancel").put("turnId", "readiness-probe"), new DeliveryOptions().setSendTimeout(2_000))
                 .map(reply -> reply.body() != null && reply.body().containsKey("cancelled")).otherwise(false);
-        Future<Boolean> store = vertx.executeBlocking(() -> {
-            Path probe = Files.createTempFile(runtime.storeRoot(), ".ready", ".tmp");
-            Files.delete(probe);
-            return true;
-        }, false).otherwise(false);
+        Future<Boolean> store = vertx.executeBlocking(() -> probeStore(runtime.storeRoot()), false).otherwise(false);
         Future.all(dispatcher, store).onComplete(ar -> {
             boolean ok = !draining.get() && dispatcher.result() && store.result() && available > 0;
             json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok).put("checks", new JsonObject()
                     .put("dispatcher", dispatcher.result()).put("availableTools", available)
                     .put("storeWritable", store.result()).put("acceptingTurns", !draining.get())));
         });
+    }
+
+    /**
+     * Writes, syncs, reads back and deletes a small file in each directory the store writes to (its
+     * blobs and its metadata), so that a full disk, a read-only mount or a directory replaced by a file
+     * makes the server not ready.
+     */
+    static boolean probeStore(Path root) throws IOException {
+        byte[] probe = ("ready " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (String dir : List.of("blobs", "meta")) {
+            Path d = root.resolve(dir);
+            if (!Files.isDirectory(d)) {
+                return false;
+            }
+            Path file = Files.createTempFile(d, ".ready-", ".tmp");
+            try {
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.write(java.nio.ByteBuffer.wrap(probe));
+                    channel.force(true);
+                }
+                if (!java.util.Arrays.equals(Files.readAllBytes(file), probe)) {
+                    return false;
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        return true;
     }
 
     private void tools(RoutingContext ctx) {
@@ -245,7 +289,118 @@ final class ServeServer implements AutoCloseable {
         json(ctx, 200, new JsonObject().put("tools", tools));
     }
 
-    // ---- turns ----------------------------------------------------------------------------------
+    // ---- turns: one path for HTTP and the bridge ------------------------------------------------
+
+    /** Where a turn's events go: an SSE response or a bridge socket. */
+    private interface TurnSink {
+        /** Writes one event; completes once it is written (or the client is gone). */
+        Future<Void> write(JsonObject event);
+
+        /** Called after the last event was written: ends what must end; completes once done. */
+        Future<Void> end();
+    }
+
+    /** A turn from its start until its last event has been written to its client. */
+    private static final class RunningTurn {
+        final String sessionId;
+        final String turnId;
+        final Promise<Void> delivered = Promise.promise();
+        volatile boolean cancelledByShutdown;
+
+        RunningTurn(String sessionId, String turnId) {
+            this.sessionId = sessionId;
+            this.turnId = turnId;
+        }
+    }
+
+    /**
+     * Starts a turn on the one path every transport takes: refused while shutting down (503
+     * {@code shutting_down}), refused past the client's spending limits (429), started in the agent
+     * (409 when the session is busy); its events go to {@code sink} in order on {@code context}, the
+     * last one ({@code turn_done}, or {@code turn_failed} with code {@code shutting_down} when the drain
+     * timeout cancelled it) before the turn counts as delivered. Fails with an {@link HttpError}.
+     */
+    private Future<RunningTurn> runTurn(String sessionId, UserInput input, String client, Context context, TurnSink sink,
+                                        Runnable ended) {
+        RateLimits.Refusal refusal = rates.admitTurn(client);
+        if (refusal != null) {
+            metrics.refused("rate_limited");
+            return Future.failedFuture(new RateLimited(refusal));
+        }
+        RunningTurn turn = new RunningTurn(sessionId, Agent.newTurnId());
+        synchronized (turns) {
+            if (draining.get()) {
+                return Future.failedFuture(new HttpError(503, "shutting_down", "the server is shutting down and takes no new turns; try another node"));
+            }
+            turns.put(turn.turnId, turn);
+        }
+        Promise<RunningTurn> started = Promise.promise();
+        runtime.agent().startTurn(sessionId, turn.turnId, input, event -> context.runOnContext(v -> {
+            JsonObject e = event;
+            String type = e.getString("type");
+            metrics.onEvent(e);
+            if (AgentEvents.CALL_ACCEPTED.equals(type)) {
+                rates.callAccepted(client);
+            }
+            boolean last = AgentEvents.TURN_DONE.equals(type) || AgentEvents.TURN_FAILED.equals(type);
+            if (last && turn.cancelledByShutdown && AgentEvents.TURN_FAILED.equals(type)) {
+                e = e.copy();
+                JsonObject error = e.getJsonObject("error", new JsonObject());
+                e.put("error", error.put("code", "shutting_down"));
+            }
+            e = redactStorePaths(e);
+            Future<Void> written = sink.write(e);
+            if (last) {
+                written.eventually(sink::end).onComplete(ar -> finish(turn, ended));
+            }
+        })).onComplete(ar -> {
+            if (ar.failed()) {
+                turns.remove(turn.turnId);
+                turn.delivered.tryComplete();
+                ended.run();
+                Throwable cause = ar.cause();
+                started.fail(cause instanceof IllegalStateException ? new HttpError(409, "session_busy", cause.getMessage())
+                        : cause instanceof IllegalArgumentException ? new HttpError(400, "bad_request", cause.getMessage()) : cause);
+                return;
+            }
+            metrics.turnStarted();
+            ar.result().onFailure(e -> context.runOnContext(v -> finish(turn, ended)));
+            started.complete(turn);
+        });
+        return started.future();
+    }
+
+    /** A failure that names a file of the store says "the artifact store" instead: clients never see server paths. */
+    private JsonObject redactStorePaths(JsonObject event) {
+        JsonObject error = event.getValue("error") instanceof JsonObject o ? o : null;
+        String root = runtime.storeRoot().toAbsolutePath().normalize().toString();
+        if (error == null || !(error.getValue("message") instanceof String message) || !message.contains(root)) {
+            return event;
+        }
+        JsonObject copy = event.copy();
+        copy.getJsonObject("error").put("message", message.replaceAll(java.util.regex.Pattern.quote(root) + "[^\\s:;,'\"]*",
+                "the artifact store"));
+        return copy;
+    }
+
+    private void finish(RunningTurn turn, Runnable ended) {
+        if (turns.remove(turn.turnId) != null) {
+            metrics.turnEnded();
+            ended.run();
+        }
+        turn.delivered.tryComplete();
+    }
+
+    /** A 429 with the seconds after which the client may retry. */
+    private static final class RateLimited extends HttpError {
+        final long retryAfter;
+
+        RateLimited(RateLimits.Refusal refusal) {
+            super(429, "rate_limited", "this client has used its " + refusal.limit() + " " + refusal.budget() + " per minute (server.limits."
+                    + refusal.budget() + "PerMinute); retry in " + refusal.retryAfterSeconds() + " s");
+            this.retryAfter = refusal.retryAfterSeconds();
+        }
+    }
 
     private void turn(RoutingContext ctx) {
         JsonObject body;
@@ -259,25 +414,29 @@ final class ServeServer implements AutoCloseable {
         }
         String sessionId = sessionId(body.getValue("sessionId"));
         UserInput input = input(body.getValue("message"));
-        String client = clientOf(ctx);
-        RateLimits.Refusal refusal = rates.admitTurn(client);
-        if (refusal != null) {
-            metrics.refused("rate_limited");
-            ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
-            throw new HttpError(429, "rate_limited", "this client has used its " + refusal.limit() + " " + refusal.budget()
-                    + " per minute (server.limits." + refusal.budget() + "PerMinute); retry in " + refusal.retryAfterSeconds() + " s");
-        }
-        if (!owners.claim(sessionId, SessionOwners.HTTP)) {
+        if (owners.claim(sessionId, SessionOwners.HTTP) != SessionOwners.Claim.OWNED) {
             throw new HttpError(403, "session_not_yours", "session '" + sessionId + "' belongs to an event-bus client; use another session id");
         }
-        runtime.vertx().executeBlocking(() -> {
+        checkMedia(input).compose(v -> streamOverHttp(ctx, sessionId, input)).onFailure(e -> {
+            if (e instanceof RateLimited limited) {
+                ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfter));
+            }
+            ctx.fail(e);
+        });
+    }
+
+    private Future<Void> checkMedia(UserInput input) {
+        if (input.media().isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return runtime.vertx().executeBlocking(() -> {
             for (String id : input.media()) {
                 if (runtime.store().find(id).isEmpty()) {
                     throw new HttpError(400, "unknown_media", "media " + id + " is not in the artifact store; upload it first (POST /v1/artifacts)");
                 }
             }
             return null;
-        }, false).onSuccess(v -> stream(ctx, sessionId, input, client)).onFailure(ctx::fail);
+        }, false);
     }
 
     /** The client a limit is counted for: its address as this server sees it. */
@@ -321,70 +480,114 @@ final class ServeServer implements AutoCloseable {
         }
     }
 
-    private void stream(RoutingContext ctx, String sessionId, UserInput input, String client) {
-        turnsRunning.incrementAndGet();
-        if (draining.get()) {
-            turnEnded();
-            HttpError.send(ctx, 503, "shutting_down", "the server is shutting down and takes no new turns; try another node");
-            return;
-        }
-        metrics.turnStarted();
-        Context context = runtime.vertx().getOrCreateContext();
+    private Future<Void> streamOverHttp(RoutingContext ctx, String sessionId, UserInput input) {
         HttpServerResponse response = ctx.response();
+        Context context = runtime.vertx().getOrCreateContext();
         AtomicBoolean finished = new AtomicBoolean();
         long keepAlive = runtime.vertx().setPeriodic(KEEP_ALIVE_MS, id -> {
-            if (response.headWritten() && !response.ended()) {
+            if (response.headWritten() && !response.ended() && !response.closed()) {
                 response.write(": keep-alive\n\n");
             }
         });
-        response.closeHandler(v -> {
-            if (!finished.get()) {
-                runtime.agent().cancel(sessionId, "the HTTP client went away");
+        TurnSink sink = new TurnSink() {
+            @Override
+            public Future<Void> write(JsonObject event) {
+                if (response.ended() || response.closed()) {
+                    return Future.succeededFuture();
+                }
+                if (!response.headWritten()) {
+                    response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                            .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
+                }
+                return response.write("data: " + event.encode() + "\n\n");
             }
-        });
-        String turnId = Agent.newTurnId();
-        runtime.agent().turn(sessionId, turnId, input, event -> context.runOnContext(v -> {
-            metrics.onEvent(event);
-            if (AgentEvents.CALL_ACCEPTED.equals(event.getString("type"))) {
-                rates.callAccepted(client);
+
+            @Override
+            public Future<Void> end() {
+                finished.set(true);
+                runtime.vertx().cancelTimer(keepAlive);
+                return response.ended() || response.closed() ? Future.succeededFuture() : response.end();
             }
-            if (response.ended() || response.closed()) {
-                return;
-            }
-            if (!response.headWritten()) {
-                response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                        .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-            }
-            response.write("data: " + event.encode() + "\n\n");
-        })).onComplete(ar -> context.runOnContext(v -> {
+        };
+        Runnable ended = () -> {
             finished.set(true);
             runtime.vertx().cancelTimer(keepAlive);
-            metrics.turnEnded();
-            turnEnded();
-            if (ar.failed()) {
-                Throwable cause = ar.cause();
-                if (cause instanceof IllegalStateException) {
-                    HttpError.send(ctx, 409, "session_busy", cause.getMessage());
-                } else if (cause instanceof IllegalArgumentException) {
-                    HttpError.send(ctx, 400, "bad_request", cause.getMessage());
-                } else {
-                    ctx.fail(cause);
+        };
+        return runTurn(sessionId, input, clientOf(ctx), context, sink, ended).map(turn -> {
+            response.closeHandler(v -> {
+                if (!finished.get()) {
+                    runtime.agent().cancel(sessionId, "the HTTP client went away");
                 }
-                return;
-            }
-            String type = ar.result() == null ? null : ar.result().getString("type");
-            if (!AgentEvents.TURN_DONE.equals(type) && !AgentEvents.TURN_FAILED.equals(type)) {
-                LOG.warn("turn {} ended without turn_done or turn_failed", turnId);
-            }
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-        }));
+            });
+            return null;
+        });
     }
 
-    private void turnEnded() {
-        if (turnsRunning.decrementAndGet() == 0 && draining.get()) {
-            drained.complete(null);
+    /** The bridge's turn requests, redirected here by {@link BridgeGuard}: the same JSON and replies as the agent's bus API. */
+    private void bridgeRequest(Message<Object> message) {
+        BridgeGuard.Client client = bridge.client(message.headers().get(BridgeGuard.SOCKET_HEADER));
+        if (client == null || !(message.body() instanceof JsonObject body)) {
+            message.reply(refusal("bad_request", "a request is a JSON object {sessionId, message:{text, media}}"));
+            return;
+        }
+        String sessionId;
+        UserInput input;
+        String action = body.getValue("action") instanceof String a ? a : "turn";
+        try {
+            sessionId = sessionId(body.getValue("sessionId"));
+            if (action.equals("cancel")) {
+                runtime.agent().cancel(sessionId, "cancelled by its event-bus client").onComplete(ar ->
+                        message.reply(new JsonObject().put("sessionId", sessionId).put("cancelled", ar.succeeded() && ar.result())));
+                return;
+            }
+            if (!action.equals("turn")) {
+                throw new HttpError(400, "bad_request", "unknown action '" + action + "'; use turn (the default) or cancel");
+            }
+            input = input(body.getValue("message"));
+        } catch (HttpError e) {
+            message.reply(refusal(e.code(), e.getMessage()));
+            return;
+        }
+        Context context = runtime.vertx().getOrCreateContext();
+        String address = client.socket.remoteAddress() == null ? "unknown" : String.valueOf(client.socket.remoteAddress().hostAddress());
+        TurnSink sink = new TurnSink() {
+            @Override
+            public Future<Void> write(JsonObject event) {
+                return client.deliver(sessionId, event);
+            }
+
+            @Override
+            public Future<Void> end() {
+                return Future.succeededFuture();
+            }
+        };
+        boolean alreadyRunning = client.running.contains(sessionId);
+        client.running.add(sessionId);
+        checkMedia(input).compose(v -> runTurn(sessionId, input, address, context, sink, () -> bridge.turnEnded(client, sessionId)))
+                .onSuccess(turn -> message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turn.turnId)
+                        .put("events", EventBusAddresses.session(sessionId))))
+                .onFailure(e -> {
+                    if (!alreadyRunning) {
+                        bridge.turnEnded(client, sessionId);
+                    }
+                    message.reply(e instanceof HttpError h ? refusal(h.code(), h.getMessage())
+                            : refusal("internal_error", "the turn could not start; the server log has the details"));
+                    if (!(e instanceof HttpError)) {
+                        LOG.error("a bridge turn could not start", e);
+                    }
+                });
+    }
+
+    private static JsonObject refusal(String code, String message) {
+        return new JsonObject().put("accepted", false).put("error", new JsonObject().put("code", code).put("message", message));
+    }
+
+    /** A bridge socket closed: its turns are cancelled unless {@code server.limits.bridgeDisconnect} is {@code keep}. */
+    private void bridgeClosed(BridgeGuard.Client client) {
+        if (!"keep".equals(options.limits().bridgeDisconnect())) {
+            for (String sessionId : List.copyOf(client.running)) {
+                runtime.agent().cancel(sessionId, "the event-bus client went away");
+            }
         }
     }
 
@@ -414,28 +617,35 @@ final class ServeServer implements AutoCloseable {
     // ---- shutdown -------------------------------------------------------------------------------
 
     /**
-     * Stops taking turns (new ones get 503), waits up to the drain timeout for running turns to end,
-     * then closes the server and the runtime (which cancels what still runs). Idempotent.
+     * The one shutdown path of every turn, HTTP or bridge: new turns are refused (503 over HTTP,
+     * {@code shutting_down} over the bridge), running turns may finish within the drain timeout; those
+     * still running then are cancelled and end with {@code turn_failed} code {@code shutting_down}.
+     * Each turn counts as over only once its last event has been written to its client (the write's
+     * future), and only then are the bridge sockets and the server closed, then the runtime. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        draining.set(true);
-        if (turnsRunning.get() == 0) {
-            drained.complete(null);
+        synchronized (turns) {
+            draining.set(true);
+        }
+        if (!awaitDelivered(options.drainTimeout().toMillis())) {
+            List<RunningTurn> left = List.copyOf(turns.values());
+            LOG.warn("{} turns still running after the {} drain timeout; cancelling them", left.size(), options.drainTimeout());
+            for (RunningTurn turn : left) {
+                turn.cancelledByShutdown = true;
+                runtime.agent().cancel(turn.sessionId, "the server is shutting down (drain timeout of " + options.drainTimeout().toSeconds() + " s)");
+            }
+            if (!awaitDelivered(CANCEL_GRACE_MS)) {
+                LOG.warn("turns still running {} ms after they were cancelled; closing anyway", CANCEL_GRACE_MS);
+            }
         }
         try {
-            drained.get(options.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            LOG.warn("{} turns still running after {}; cancelling them", turnsRunning.get(), options.drainTimeout());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
-        try {
+            for (BridgeGuard.Client client : bridge.clients()) {
+                client.socket.close();
+            }
             server.close().await(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("the HTTP server did not close cleanly: {}", e.getMessage());
@@ -444,6 +654,28 @@ final class ServeServer implements AutoCloseable {
                 runtime.close();
             } finally {
                 deleteUploads();
+            }
+        }
+    }
+
+    /** Waits until every running turn's last event has been written, at most {@code millis}; true when none is left. */
+    private boolean awaitDelivered(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (true) {
+            List<Future<Void>> pending = turns.values().stream().map(t -> t.delivered.future()).toList();
+            if (pending.isEmpty()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                Future.join(new ArrayList<>(pending)).await(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (RuntimeException e) {
+                // a failed delivery still ends the turn; loop to see what is left
             }
         }
     }

@@ -147,6 +147,10 @@ class ServeGuardTest {
             assertThat(bridgeInfo.status()).isEqualTo(403);
             assertThat(bridgeInfo.headers()).doesNotContainKey("access-control-allow-origin");
 
+            Reply socket = exchange(port, get("/eventbus/websocket", own, "Upgrade: websocket\r\n", "Connection: Upgrade\r\n",
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", "Sec-WebSocket-Version: 13\r\n", "Origin: http://evil.example\r\n"));
+            assertThat(socket.status()).as("the bridge's WebSocket checks the Origin like the API").isEqualTo(403);
+
             String metrics = exchange(port, get("/metrics", own)).body();
             assertThat(metrics).contains("modaweave_refusals_total{reason=\"host\"}").contains("modaweave_refusals_total{reason=\"origin\"}");
         }
@@ -277,6 +281,26 @@ class ServeGuardTest {
             assertThat(Integer.parseInt(refused.headers().get("retry-after"))).isBetween(1, 60);
             assertThat(server.runtime().agent().session("r9")).isEmpty();
             assertThat(exchange(port, get("/metrics", own)).body()).contains("modaweave_refusals_total{reason=\"rate_limited\"} 1.0");
+        }
+    }
+
+    @Test
+    void metric_labels_come_from_a_closed_set_and_nothing_but_a_refusal_is_recorded_before_authentication(@TempDir Path store)
+            throws Exception {
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store).withToken("t0ken"), AgentRuntime.builder())) {
+            int port = server.port();
+            String own = "127.0.0.1:" + port;
+            for (int i = 0; i < 50; i++) {
+                exchange(port, "QWERTY" + i + " /v1/tools HTTP/1.1\r\nHost: " + own + "\r\n\r\n");
+                exchange(port, get("/v1/made-up-" + i, own));
+            }
+            exchange(port, "QWERTY /v1/tools HTTP/1.1\r\nHost: " + own + "\r\nAuthorization: Bearer t0ken\r\n\r\n");
+            exchange(port, get("/made-up-page-" + 1, own));
+            String metrics = exchange(port, get("/metrics", own, "Authorization: Bearer t0ken\r\n")).body();
+            assertThat(metrics).doesNotContain("QWERTY").doesNotContain("made-up")
+                    .contains("modaweave_refusals_total{reason=\"unauthorized\"} 100.0")
+                    .contains("method=\"other\"");
+            assertThat(metrics.lines().filter(l -> l.startsWith("modaweave_http_requests_total"))).hasSizeLessThan(6);
         }
     }
 

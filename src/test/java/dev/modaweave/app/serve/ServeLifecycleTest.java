@@ -130,4 +130,62 @@ class ServeLifecycleTest {
         closed.get(60, TimeUnit.SECONDS);
         assertThatThrownBy(() -> get(port, "/health")).isInstanceOf(java.io.IOException.class);
     }
+
+    @Test
+    void a_store_that_cannot_write_makes_the_server_not_ready_and_uploads_get_a_typed_error_without_paths(@TempDir Path store)
+            throws Exception {
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder())) {
+            int port = server.port();
+            assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
+            Path blobs = store.resolve("blobs");
+            try (var files = java.nio.file.Files.walk(blobs)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            java.nio.file.Files.writeString(blobs, "not a directory");
+
+            HttpResponse<String> ready = get(port, "/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(new JsonObject(ready.body()).getJsonObject("checks").getBoolean("storeWritable")).isFalse();
+
+            byte[] png = java.util.Base64.getDecoder().decode(
+                    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+            HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/artifacts"))
+                    .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(upload.statusCode()).isEqualTo(507);
+            assertThat(new JsonObject(upload.body()).getJsonObject("error").getString("code")).isEqualTo("store_unavailable");
+            assertThat(upload.body()).doesNotContain(store.toString());
+        }
+    }
+
+    private HttpResponse<String> upload(int port, byte[] bytes) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/artifacts"))
+                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void uploads_are_decoded_before_they_are_stored_and_a_client_quota_bounds_what_one_address_stores(@TempDir Path store)
+            throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        byte[] png = out.toByteArray();
+        var d = dev.modaweave.app.config.ModaweaveConfig.Server.Limits.DEFAULTS;
+        var limits = new dev.modaweave.app.config.ModaweaveConfig.Server.Limits(d.headerTimeout(), d.maxConnections(),
+                d.maxConnectionsPerClient(), 0, 0, png.length * 3L / 2, d.sessionsPerSocket(), d.bridgeDisconnect());
+        try (ServeServer server = ServeServer.start(ServeOptions.local(0, store).withLimits(limits), AgentRuntime.builder())) {
+            int port = server.port();
+            byte[] headerThenZeros = java.util.Arrays.copyOf(java.util.Arrays.copyOf(png, 33), 200_000);
+            HttpResponse<String> garbage = upload(port, headerThenZeros);
+            assertThat(garbage.statusCode()).isEqualTo(415);
+            assertThat(new JsonObject(garbage.body()).getJsonObject("error").getString("code")).isEqualTo("invalid_media");
+
+            assertThat(upload(port, png).statusCode()).isEqualTo(201);
+            HttpResponse<String> over = upload(port, png);
+            assertThat(over.statusCode()).isEqualTo(413);
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("code")).isEqualTo("quota_exceeded");
+            assertThat(new JsonObject(over.body()).getJsonObject("error").getString("message")).contains("server.limits.storeQuotaBytes");
+        }
+    }
 }

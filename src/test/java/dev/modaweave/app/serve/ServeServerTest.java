@@ -135,6 +135,22 @@ class ServeServerTest {
         assertThat(outside.statusCode()).isEqualTo(416);
         assertThat(outside.headers().firstValue("Content-Range")).contains("bytes */" + whole.length);
         assertThat(json(outside).getJsonObject("error").getString("code")).isEqualTo("range_not_satisfiable");
+
+        String url = "/v1/artifacts/" + audio.getString("id");
+        HttpResponse<byte[]> backwards = get(url, "Range", "bytes=100-50");
+        assertThat(backwards.statusCode()).as("an invalid range is ignored").isEqualTo(200);
+        assertThat(backwards.body()).isEqualTo(whole);
+        assertThat(get(url, "Range", "bytes=0-1,5-6").statusCode()).as("several ranges are not taken: the whole file").isEqualTo(200);
+        HttpResponse<byte[]> clamped = get(url, "Range", "bytes=0-99999999999999999999");
+        assertThat(clamped.statusCode()).as("a last position past the end is clamped").isEqualTo(206);
+        assertThat(clamped.headers().firstValue("Content-Range")).contains("bytes 0-" + (whole.length - 1) + "/" + whole.length);
+        assertThat(clamped.body()).isEqualTo(whole);
+        assertThat(get(url, "Range", "bytes=99999999999999999999-").statusCode()).isEqualTo(416);
+        assertThat(get(url, "Range", "bytes=-0").statusCode()).isEqualTo(416);
+        assertThat(get(url, "Range", "bytes=-99999999999999999999").body()).isEqualTo(whole);
+        String etag = part.headers().firstValue("ETag").orElseThrow();
+        assertThat(get(url, "Range", "bytes=4-11", "If-Range", "\"not-the-etag\"").statusCode()).as("a stale If-Range").isEqualTo(200);
+        assertThat(get(url, "Range", "bytes=4-11", "If-Range", etag).statusCode()).isEqualTo(206);
     }
 
     @Test
@@ -157,6 +173,9 @@ class ServeServerTest {
         assertThat(form.statusCode()).isEqualTo(201);
         assertThat(json(form).getString("mimeType")).isEqualTo("image/png");
 
+        HttpResponse<byte[]> curlDefault = post("/v1/artifacts", "application/x-www-form-urlencoded", png);
+        assertThat(curlDefault.statusCode()).as("curl --data-binary sends a form type; the body is still the file").isEqualTo(201);
+        assertThat(json(curlDefault).getString("mimeType")).isEqualTo("image/png");
         assertError(post("/v1/artifacts", "image/png", "not an image".getBytes(StandardCharsets.UTF_8)), 415, "unsupported_media_type");
         assertError(post("/v1/artifacts", "audio/wav", png), 415, "media_type_mismatch");
 

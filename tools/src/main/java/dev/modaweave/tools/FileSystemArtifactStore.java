@@ -130,6 +130,14 @@ public final class FileSystemArtifactStore implements ArtifactStore {
         return entry(id).map(Entry::artifact);
     }
 
+    /**
+     * The file that holds an artifact's bytes, for servers that send it without reading it into memory
+     * (zero-copy); empty when the store has no such artifact. Never write to it.
+     */
+    public Optional<Path> file(String id) {
+        return entry(id).map(e -> blobPath(e.artifact().sha256())).filter(Files::isRegularFile);
+    }
+
     @Override
     public InputStream open(String id) {
         Entry e = entry(id).orElseThrow(() -> notFound(id));
