@@ -72,8 +72,8 @@ class ModuleBoundariesTest {
     });
 
     /**
-     * The unit of the cycle check: a package, with its {@code internal} sub-packages folded into it (an API
-     * package and its implementation may know each other); the application's packages count as one, since
+     * The unit of the cycle check: a package, with its {@code internal} and {@code testing} sub-packages folded
+     * into it (an API package and its implementation, or its test support, may know each other); the application's packages count as one, since
      * its command tree (picocli subcommands naming their parents' types) sits on top of every module.
      */
     static final SliceAssignment PACKAGES = new SliceAssignment() {
@@ -87,12 +87,14 @@ class ModuleBoundariesTest {
                 return SliceIdentifier.of("dev.modaweave.app");
             }
             int internal = p.indexOf(".internal");
-            return SliceIdentifier.of(internal < 0 ? p : p.substring(0, internal));
+            int testing = p.indexOf(".testing");
+            int cut = internal < 0 ? testing : testing < 0 ? internal : Math.min(internal, testing);
+            return SliceIdentifier.of(cut < 0 ? p : p.substring(0, cut));
         }
 
         @Override
         public String getDescription() {
-            return "packages of dev.modaweave, internal sub-packages folded into their API package";
+            return "packages of dev.modaweave, internal and testing sub-packages folded into their API package";
         }
     };
 

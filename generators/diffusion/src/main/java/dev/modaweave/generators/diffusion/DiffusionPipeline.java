@@ -9,6 +9,7 @@ import dev.modaweave.generators.diffusion.internal.Components;
 import dev.modaweave.generators.diffusion.internal.PromptTokenizer;
 import dev.modaweave.generators.diffusion.schedulers.Schedule;
 import dev.modaweave.generators.diffusion.schedulers.Scheduler;
+import dev.modaweave.generators.diffusion.schedulers.TorchRandom;
 import dev.modaweave.generators.diffusion.schedulers.SchedulerConfig;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.InvalidArgumentsException;

@@ -1,7 +1,7 @@
 package dev.modaweave.generators.diffusion.schedulers;
 
 import ai.djl.ndarray.NDArray;
-import dev.modaweave.generators.diffusion.TorchRandom;
+import dev.modaweave.generators.diffusion.schedulers.TorchRandom;
 
 /**
  * One call's walk through a {@link Scheduler}: the timesteps to visit and the update rule. Steps

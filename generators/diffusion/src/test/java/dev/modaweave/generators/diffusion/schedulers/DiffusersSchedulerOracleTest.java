@@ -3,7 +3,7 @@ package dev.modaweave.generators.diffusion.schedulers;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.modaweave.generators.diffusion.TorchRandom;
+import dev.modaweave.generators.diffusion.schedulers.TorchRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.modaweave.generators.diffusion;
+package dev.modaweave.generators.diffusion.schedulers;
 
 import org.junit.jupiter.api.Test;
 
