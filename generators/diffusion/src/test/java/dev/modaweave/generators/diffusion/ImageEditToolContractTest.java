@@ -2,17 +2,15 @@ package dev.modaweave.generators.diffusion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 
 import java.util.List;
 import java.util.Map;
 
 /** The shared tool contract, passed by the tiny image-edit pipeline. */
-class ImageEditToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("sd-edit-tiny.json"));
+class ImageEditToolContractTest extends TinyPipelineContract {
+
+    ImageEditToolContractTest() {
+        super("sd-edit-tiny.json");
     }
 
     @Override
@@ -29,15 +27,5 @@ class ImageEditToolContractTest extends GeneratorToolContract {
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{\"prompt\":\"fox\"}"), args("{\"prompt\":\"fox\",\"image\":\"" + EditInput.ID + "\",\"strength\":0}"),
                 args("{\"prompt\":\"fox\",\"image\":\"not-an-artifact\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 }

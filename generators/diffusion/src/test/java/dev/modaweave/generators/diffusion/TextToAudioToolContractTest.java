@@ -1,16 +1,14 @@
 package dev.modaweave.generators.diffusion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 
 import java.util.List;
 
 /** The shared tool contract, passed by the tiny text-to-audio pipeline. */
-class TextToAudioToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("audioldm-tiny.json"));
+class TextToAudioToolContractTest extends TinyPipelineContract {
+
+    TextToAudioToolContractTest() {
+        super("audioldm-tiny.json");
     }
 
     @Override
@@ -22,15 +20,5 @@ class TextToAudioToolContractTest extends GeneratorToolContract {
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{\"prompt\":\"birds\",\"duration\":0}"), args("{\"prompt\":\"birds\",\"duration\":\"long\"}"),
                 args("{\"prompt\":\"birds\",\"width\":64}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 }

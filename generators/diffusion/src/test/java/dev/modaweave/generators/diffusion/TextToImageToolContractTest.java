@@ -1,16 +1,14 @@
 package dev.modaweave.generators.diffusion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 
 import java.util.List;
 
 /** The shared tool contract, passed by the tiny text-to-image pipeline. */
-class TextToImageToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("sd-tiny.json"));
+class TextToImageToolContractTest extends TinyPipelineContract {
+
+    TextToImageToolContractTest() {
+        super("sd-tiny.json");
     }
 
     @Override
@@ -23,15 +21,5 @@ class TextToImageToolContractTest extends GeneratorToolContract {
         return List.of(args("{}"), args("{\"prompt\":7}"), args("{\"prompt\":\"fox\",\"steps\":0}"),
                 args("{\"prompt\":\"fox\",\"width\":33}"), args("{\"prompt\":\"fox\",\"scheduler\":\"pndm\"}"),
                 args("{\"prompt\":\"fox\",\"colour\":\"red\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 }

@@ -1,16 +1,14 @@
 package dev.modaweave.generators.diffusion;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 
 import java.util.List;
 
 /** The shared tool contract, passed by the tiny text-to-video pipeline. */
-class TextToVideoToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("video-tiny.json"));
+class TextToVideoToolContractTest extends TinyPipelineContract {
+
+    TextToVideoToolContractTest() {
+        super("video-tiny.json");
     }
 
     @Override
@@ -21,15 +19,5 @@ class TextToVideoToolContractTest extends GeneratorToolContract {
     @Override
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{\"prompt\":\"waves\",\"frames\":0}"), args("{\"prompt\":\"waves\",\"strength\":0.5}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 }

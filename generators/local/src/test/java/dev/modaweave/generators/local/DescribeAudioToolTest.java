@@ -5,7 +5,6 @@ import dev.modaweave.generators.local.internal.OfflineReaders;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import javax.sound.sampled.AudioFormat;
@@ -19,7 +18,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class DescribeAudioToolTest extends GeneratorToolContract {
+class DescribeAudioToolTest extends LocalToolContract {
+
+    DescribeAudioToolTest() {
+        super(false);
+    }
 
     /** A recording of a person saying "go forward ten meters", shipped by Debian's pocketsphinx-testdata. */
     static final Path SPOKEN = Path.of("/usr/share/pocketsphinx/test/data/goforward.raw");
@@ -51,11 +54,6 @@ class DescribeAudioToolTest extends GeneratorToolContract {
     @Override
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"audio\":7}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

@@ -8,7 +8,6 @@ import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -24,7 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class DescribeImageToolTest extends GeneratorToolContract {
+class DescribeImageToolTest extends LocalToolContract {
+
+    DescribeImageToolTest() {
+        super(false);
+    }
 
     static final String ID = "art_abcdefghijklmnopqrstuvwxyz";
 
@@ -65,11 +68,6 @@ class DescribeImageToolTest extends GeneratorToolContract {
     @Override
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"image\":\"/etc/passwd\"}"), args("{\"image\":\"" + ID + "\",\"colour\":1}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -16,7 +15,11 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DescribeVideoToolTest extends GeneratorToolContract {
+class DescribeVideoToolTest extends LocalToolContract {
+
+    DescribeVideoToolTest() {
+        super(false);
+    }
 
     /** Eight frames of 100 ms: four red, then four blue. */
     static byte[] redThenBlue() {
@@ -50,11 +53,6 @@ class DescribeVideoToolTest extends GeneratorToolContract {
     @Override
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"image\":\"" + DescribeImageToolTest.ID + "\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

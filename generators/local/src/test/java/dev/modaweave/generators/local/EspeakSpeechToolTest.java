@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract and espeak-ng specifics; skipped on machines without espeak-ng (required when {@code CI=true}). */
 @RequiresProgram(value = "espeak-ng", debianPackage = "espeak-ng")
-class EspeakSpeechToolTest extends GeneratorToolContract {
+class EspeakSpeechToolTest extends LocalToolContract {
+
+    EspeakSpeechToolTest() {
+        super(true);
+    }
 
     @Override
     protected GeneratorTool createTool() {
@@ -36,16 +39,6 @@ class EspeakSpeechToolTest extends GeneratorToolContract {
         return List.of(args("{}"), args("{\"text\":\"\"}"), args("{\"text\":\"hi\",\"voice\":\"--help\"}"),
                 args("{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}"), args("{\"text\":\"hi\",\"rate\":5}"),
                 args("{\"text\":\"hi\",\"speed\":100}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 
     @Test

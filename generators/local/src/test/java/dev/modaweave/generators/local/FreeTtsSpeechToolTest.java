@@ -3,7 +3,6 @@ package dev.modaweave.generators.local;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,7 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract for the pure-Java fallback, which runs on every machine. */
-class FreeTtsSpeechToolTest extends GeneratorToolContract {
+class FreeTtsSpeechToolTest extends LocalToolContract {
+
+    FreeTtsSpeechToolTest() {
+        super(true);
+    }
 
     @Override
     protected GeneratorTool createTool() {
@@ -28,16 +31,6 @@ class FreeTtsSpeechToolTest extends GeneratorToolContract {
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"text\":7}"), args("{\"text\":\"hi\",\"voice\":\"-x\"}"),
                 args("{\"text\":\"hi\",\"pitch\":100}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 
     @Test

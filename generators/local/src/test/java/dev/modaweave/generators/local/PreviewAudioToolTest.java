@@ -2,7 +2,6 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import javax.sound.sampled.AudioSystem;
@@ -11,7 +10,11 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PreviewAudioToolTest extends GeneratorToolContract {
+class PreviewAudioToolTest extends LocalToolContract {
+
+    PreviewAudioToolTest() {
+        super(false);
+    }
 
     @Override
     protected GeneratorTool createTool() {
@@ -26,11 +29,6 @@ class PreviewAudioToolTest extends GeneratorToolContract {
     @Override
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"prompt\":\"x\",\"durationSeconds\":0}"), args("{\"prompt\":\"x\",\"durationSeconds\":600}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ProgressListener;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,11 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PreviewImageEditToolTest extends GeneratorToolContract {
+class PreviewImageEditToolTest extends LocalToolContract {
+
+    PreviewImageEditToolTest() {
+        super(false);
+    }
 
     private static final String ID = "art_abcdefghijklmnopqrstuvwxyz";
     private static final byte[] SOURCE = Media.png(PreviewPainter.paint("a house on a hill", 0, 120, 80, 0));
@@ -55,11 +58,6 @@ class PreviewImageEditToolTest extends GeneratorToolContract {
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{\"prompt\":\"x\"}"), args("{\"image\":\"../../etc/passwd\",\"prompt\":\"x\"}"),
                 args("{\"image\":\"" + ID + "\",\"prompt\":\"x\",\"strength\":2}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

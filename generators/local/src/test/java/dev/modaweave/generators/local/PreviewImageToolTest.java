@@ -2,14 +2,17 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PreviewImageToolTest extends GeneratorToolContract {
+class PreviewImageToolTest extends LocalToolContract {
+
+    PreviewImageToolTest() {
+        super(false);
+    }
 
     @Override
     protected GeneratorTool createTool() {
@@ -25,11 +28,6 @@ class PreviewImageToolTest extends GeneratorToolContract {
     protected List<ObjectNode> invalidArguments() {
         return List.of(args("{}"), args("{\"prompt\":\"\"}"), args("{\"prompt\":\"x\",\"width\":5000}"),
                 args("{\"prompt\":\"x\",\"style\":\"oil\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

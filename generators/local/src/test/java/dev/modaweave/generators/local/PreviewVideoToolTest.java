@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.MediaTypes;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,13 +28,19 @@ class PreviewVideoToolTest {
                 (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"frames\":1000}"));
     }
 
-    @Nested
-    @RequiresProgram(value = "ffmpeg", debianPackage = "ffmpeg")
-    class WithFfmpeg extends GeneratorToolContract {
+    /** The contract over {@link #VALID} and {@link #invalid()}, for a tool with or without ffmpeg. */
+    abstract class VideoContract extends LocalToolContract {
+
+        VideoContract() {
+            super(true);
+        }
+
+        /** The ffmpeg program the tool uses, or null for the GIF fallback. */
+        abstract Path ffmpeg();
 
         @Override
         protected GeneratorTool createTool() {
-            return new PreviewVideoTool(Executables.find("ffmpeg").orElseThrow(), Duration.ofMinutes(2));
+            return new PreviewVideoTool(ffmpeg(), Duration.ofMinutes(2));
         }
 
         @Override
@@ -46,15 +52,15 @@ class PreviewVideoToolTest {
         protected List<ObjectNode> invalidArguments() {
             return invalid();
         }
+    }
+
+    @Nested
+    @RequiresProgram(value = "ffmpeg", debianPackage = "ffmpeg")
+    class WithFfmpeg extends VideoContract {
 
         @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @Override
-        protected boolean cancellableDuringGeneration() {
-            return true;
+        Path ffmpeg() {
+            return Executables.find("ffmpeg").orElseThrow();
         }
 
         @Test
@@ -73,31 +79,11 @@ class PreviewVideoToolTest {
     }
 
     @Nested
-    class WithoutFfmpeg extends GeneratorToolContract {
+    class WithoutFfmpeg extends VideoContract {
 
         @Override
-        protected GeneratorTool createTool() {
-            return new PreviewVideoTool(null, Duration.ofMinutes(2));
-        }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return VALID;
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return invalid();
-        }
-
-        @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @Override
-        protected boolean cancellableDuringGeneration() {
-            return true;
+        Path ffmpeg() {
+            return null;
         }
 
         @Test
