@@ -8,14 +8,12 @@ import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -36,7 +34,7 @@ import java.util.SplittableRandom;
  * from the prompt (mirror, posterise, wave, pixelate, invert), tinted with the prompt's colour in
  * proportion to {@code strength}, and captioned. A stand-in for a real image-editing model.
  */
-public final class PreviewImageEditTool implements GeneratorTool {
+public final class PreviewImageEditTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "preview-image-edit";
@@ -59,14 +57,12 @@ public final class PreviewImageEditTool implements GeneratorTool {
                 ArgumentsSchema.artifactProperty(Modality.IMAGE, "the image to edit"));
     }
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.IMAGE_EDIT, Set.of(Modality.IMAGE, Modality.TEXT), Modality.IMAGE,
-            SCHEMA, "Offline preview of image editing: applies a visible, deterministic transformation "
-                    + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.",
-            "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}", 4);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public PreviewImageEditTool() {
+        super(PreviewSupport.of(NAME, Tasks.IMAGE_EDIT, Set.of(Modality.IMAGE, Modality.TEXT), Modality.IMAGE,
+                SCHEMA, "Offline preview of image editing: applies a visible, deterministic transformation "
+                        + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.",
+                "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}", 4));
     }
 
     @Override
