@@ -8,35 +8,22 @@ import dev.modaweave.generators.diffusion.TorchRandom;
  * {@code trailing} or {@code linspace} timestep spacing, {@code steps_offset}, {@code clip_sample},
  * {@code set_alpha_to_one}, epsilon / v / sample prediction.
  */
-final class DdimScheduler implements Scheduler {
+final class DdimScheduler extends NamedScheduler {
 
-    private final SchedulerConfig config;
     private final TrainingSchedule training;
     private final float finalAlphaCumprod;
     private final PredictionType prediction;
     private final String spacing;
-    private final boolean clip;
-    private final float clipRange;
+    private final SampleClip clip;
 
     DdimScheduler(SchedulerConfig config) {
-        this.config = config;
+        super("ddim", config);
         this.training = TrainingSchedule.of(config, 0.0001, 0.02, "linear");
         this.finalAlphaCumprod = training.finalAlphaCumprod(config);
         this.prediction = config.predictionType();
         this.spacing = config.timestepSpacing("leading");
-        this.clip = config.flag("clip_sample", true);
-        this.clipRange = (float) config.number("clip_sample_range", 1.0);
+        this.clip = SampleClip.of(config, true);
         TrainingSchedule.rejectThresholding(config, "DDIM");
-    }
-
-    @Override
-    public String name() {
-        return "ddim";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
     }
 
     @Override
@@ -58,7 +45,7 @@ final class DdimScheduler implements Scheduler {
                 float sqrtBeta = (float) Math.sqrt(beta);
                 float sqrtAlphaPrev = (float) Math.sqrt(alphaPrev);
                 float sqrtDirection = (float) Math.sqrt(1 - alphaPrev);
-                if (!clip && prediction != PredictionType.SAMPLE) {
+                if (!clip.on() && prediction != PredictionType.SAMPLE) {
                     // the update is linear in (sample, output) without clipping: two scaled tensors and a sum
                     // instead of six operations (the difference from the unfused form is float rounding)
                     float onSample;
@@ -78,9 +65,7 @@ final class DdimScheduler implements Scheduler {
                     case V_PREDICTION -> modelOutput.mul(sqrtAlpha).add(sample.mul(sqrtBeta));
                     case SAMPLE -> sample.sub(original.mul(sqrtAlpha)).div(sqrtBeta);
                 };
-                if (clip) {
-                    original = original.clip(-clipRange, clipRange);
-                }
+                original = clip.apply(original);
                 NDArray direction = epsilon.mul(sqrtDirection);
                 return original.mul(sqrtAlphaPrev).add(direction);
             }

@@ -12,16 +12,15 @@ import java.util.Objects;
  * {@code linspace} (default), {@code leading} or {@code trailing}; epsilon or v prediction (the plain
  * Euler sampler also takes sample prediction); sigmas interpolated linearly between training timesteps.
  */
-final class EulerScheduler implements Scheduler {
+final class EulerScheduler extends NamedScheduler {
 
-    private final SchedulerConfig config;
     private final boolean ancestral;
     private final float[] trainingSigmas;
     private final PredictionType prediction;
     private final String spacing;
 
     EulerScheduler(SchedulerConfig config, boolean ancestral) {
-        this.config = config;
+        super(ancestral ? "euler-ancestral" : "euler", config);
         this.ancestral = ancestral;
         TrainingSchedule training = TrainingSchedule.of(config, 0.0001, 0.02, "linear");
         this.trainingSigmas = new float[training.alphasCumprod.length];
@@ -51,16 +50,6 @@ final class EulerScheduler implements Scheduler {
             throw new IllegalArgumentException("final_sigmas_type '" + config.text("final_sigmas_type").orElseThrow()
                     + "' is not supported; use zero");
         }
-    }
-
-    @Override
-    public String name() {
-        return ancestral ? "euler-ancestral" : "euler";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
     }
 
     @Override

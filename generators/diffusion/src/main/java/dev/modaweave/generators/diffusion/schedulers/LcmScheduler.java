@@ -10,33 +10,20 @@ import java.util.Objects;
  * the {@code original_inference_steps} skipping-step grid (1 to 8 steps is the useful range, 4 the
  * usual), a consistency boundary condition ({@code timestep_scaling}) and fresh noise between steps.
  */
-final class LcmScheduler implements Scheduler {
+final class LcmScheduler extends NamedScheduler {
 
-    private final SchedulerConfig config;
     private final TrainingSchedule training;
     private final float finalAlphaCumprod;
     private final PredictionType prediction;
-    private final boolean clip;
-    private final float clipRange;
+    private final SampleClip clip;
 
     LcmScheduler(SchedulerConfig config) {
-        this.config = config;
+        super("lcm", config);
         this.training = TrainingSchedule.of(config, 0.00085, 0.012, "scaled_linear");
         this.finalAlphaCumprod = training.finalAlphaCumprod(config);
         this.prediction = config.predictionType();
-        this.clip = config.flag("clip_sample", false);
-        this.clipRange = (float) config.number("clip_sample_range", 1.0);
+        this.clip = SampleClip.of(config, false);
         TrainingSchedule.rejectThresholding(config, "LCM");
-    }
-
-    @Override
-    public String name() {
-        return "lcm";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
     }
 
     @Override
@@ -69,10 +56,8 @@ final class LcmScheduler implements Scheduler {
                 double scaled = t * scaling;
                 double cSkip = 0.25 / (scaled * scaled + 0.25);
                 double cOut = scaled / Math.sqrt(scaled * scaled + 0.25);
-                NDArray predicted = TrainingSchedule.predictOriginal(prediction, modelOutput, sample, sqrtAlpha, sqrtBeta);
-                if (clip) {
-                    predicted = predicted.clip(-clipRange, clipRange);
-                }
+                NDArray predicted = clip.apply(
+                        TrainingSchedule.predictOriginal(prediction, modelOutput, sample, sqrtAlpha, sqrtBeta));
                 NDArray denoised = predicted.mul((float) cOut).add(sample.mul((float) cSkip));
                 if (index == plan.length - 1) {
                     return denoised;
