@@ -18,10 +18,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class DescribeAudioToolTest extends LocalToolContract {
+class DescribeAudioToolTest extends DescribeToolContract {
 
     DescribeAudioToolTest() {
-        super(false);
+        super("audio", "audio/wav");
     }
 
     /** A recording of a person saying "go forward ten meters", shipped by Debian's pocketsphinx-testdata. */
@@ -42,13 +42,8 @@ class DescribeAudioToolTest extends LocalToolContract {
     }
 
     @Override
-    protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("audio", DescribeImageToolTest.input(toneThenSilence(), "audio/wav"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"audio\":\"" + DescribeImageToolTest.ID + "\"}");
+    byte[] medium() {
+        return toneThenSilence();
     }
 
     @Override
@@ -74,7 +69,7 @@ class DescribeAudioToolTest extends LocalToolContract {
         assertThat(ready).as("pocketsphinx, pocketsphinx-en-us and pocketsphinx-testdata are required when CI=true").isTrue();
         byte[] wav = Media.wav(Files.readAllBytes(SPOKEN), new AudioFormat(16_000, 16, 1, true, false));
         var request = new GenerationRequest("job", validArguments(),
-                Map.of("audio", DescribeImageToolTest.input(wav, "audio/wav")), dev.modaweave.tools.Cancellation.create());
+                Map.of("audio", input(wav, "audio/wav")), dev.modaweave.tools.Cancellation.create());
         String text = new String(tool().generate(request, dev.modaweave.tools.ProgressListener.NONE).bytes(), StandardCharsets.UTF_8);
         assertThat(text).contains("Speech transcribed offline (pocketsphinx").contains("go forward ten meters");
     }

@@ -2,7 +2,6 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
-import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GeneratorTool;
 import org.junit.jupiter.api.Test;
 
@@ -11,14 +10,13 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DescribeVideoToolTest extends LocalToolContract {
+class DescribeVideoToolTest extends DescribeToolContract {
 
     DescribeVideoToolTest() {
-        super(false);
+        super("video", "image/gif");
     }
 
     /** Eight frames of 100 ms: four red, then four blue. */
@@ -41,18 +39,13 @@ class DescribeVideoToolTest extends LocalToolContract {
     }
 
     @Override
-    protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("video", DescribeImageToolTest.input(redThenBlue(), "image/gif"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"video\":\"" + DescribeImageToolTest.ID + "\"}");
+    byte[] medium() {
+        return redThenBlue();
     }
 
     @Override
     protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"image\":\"" + DescribeImageToolTest.ID + "\"}"));
+        return List.of(args("{}"), args("{\"image\":\"" + ID + "\"}"));
     }
 
     @Test
