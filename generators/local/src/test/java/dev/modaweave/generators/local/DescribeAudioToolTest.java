@@ -1,10 +1,8 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.OfflineReaders;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
 import org.junit.jupiter.api.Test;
 
 import javax.sound.sampled.AudioFormat;
@@ -12,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +18,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DescribeAudioToolTest extends DescribeToolContract {
 
     DescribeAudioToolTest() {
-        super("audio", "audio/wav");
+        super(DescribeAudioTool::new, "audio", "audio/wav", DescribeAudioToolTest::toneThenSilence,
+                "{}", "{\"audio\":7}");
     }
 
     /** A recording of a person saying "go forward ten meters", shipped by Debian's pocketsphinx-testdata. */
@@ -34,21 +32,6 @@ class DescribeAudioToolTest extends DescribeToolContract {
             samples[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / 16_000.0));
         }
         return Media.wav(samples, 16_000);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeAudioTool();
-    }
-
-    @Override
-    byte[] medium() {
-        return toneThenSilence();
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"audio\":7}"));
     }
 
     @Test

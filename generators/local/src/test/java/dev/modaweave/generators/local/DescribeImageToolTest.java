@@ -1,10 +1,8 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.OfflineReaders;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidMediaException;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +11,6 @@ import java.awt.Font;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +20,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DescribeImageToolTest extends DescribeToolContract {
 
     DescribeImageToolTest() {
-        super("image", "image/png");
+        super(DescribeImageTool::new, "image", "image/png", DescribeImageToolTest::sign,
+                "{}", "{\"image\":\"/etc/passwd\"}", "{\"image\":\"" + ID + "\",\"colour\":1}");
     }
 
     /** A dark blue sign with white capitals, 400×120. */
@@ -38,21 +36,6 @@ class DescribeImageToolTest extends DescribeToolContract {
         g.drawString("OPEN ALL DAY", 24, 78);
         g.dispose();
         return Media.png(image);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeImageTool();
-    }
-
-    @Override
-    byte[] medium() {
-        return sign();
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"image\":\"/etc/passwd\"}"), args("{\"image\":\"" + ID + "\",\"colour\":1}"));
     }
 
     @Test

@@ -2,38 +2,59 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GenerationRequest;
+import dev.modaweave.tools.GeneratorTool;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The shared tool contract for an offline describer: every call describes one medium, handed as the
- * input artifact {@link #ID} of the describer's one argument.
+ * The shared tool contract for an offline describer, given as data: the describer, its one artifact
+ * argument, the medium every call describes (handed as the input artifact {@link #ID}) and arguments
+ * it must refuse (JSON text).
  */
 abstract class DescribeToolContract extends LocalToolContract {
 
+    private final Supplier<GeneratorTool> tool;
     private final String argument;
     private final String mimeType;
+    private final Supplier<byte[]> medium;
+    private final List<String> invalid;
 
     /**
-     * @param argument the describer's artifact argument ({@code image}, {@code audio}, {@code video})
-     * @param mimeType the type of {@link #medium()}
+     * @param tool     makes the describer
+     * @param argument its artifact argument ({@code image}, {@code audio}, {@code video})
+     * @param mimeType the type of the medium
+     * @param medium   makes the bytes every contract call describes
+     * @param invalid  arguments it must refuse, at least one
      */
-    DescribeToolContract(String argument, String mimeType) {
+    DescribeToolContract(Supplier<GeneratorTool> tool, String argument, String mimeType, Supplier<byte[]> medium,
+                         String... invalid) {
         super(false);
+        this.tool = tool;
         this.argument = argument;
         this.mimeType = mimeType;
+        this.medium = medium;
+        this.invalid = List.of(invalid);
     }
 
-    /** The bytes every contract call describes. */
-    abstract byte[] medium();
+    @Override
+    protected GeneratorTool createTool() {
+        return tool.get();
+    }
 
     @Override
     protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of(argument, input(medium(), mimeType));
+        return Map.of(argument, input(medium.get(), mimeType));
     }
 
     @Override
     protected ObjectNode validArguments() {
         return args("{\"" + argument + "\":\"" + ID + "\"}");
+    }
+
+    @Override
+    protected List<ObjectNode> invalidArguments() {
+        return invalid.stream().map(LocalToolContract::args).toList();
     }
 }

@@ -1,8 +1,6 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
-import dev.modaweave.tools.GeneratorTool;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -16,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DescribeVideoToolTest extends DescribeToolContract {
 
     DescribeVideoToolTest() {
-        super("video", "image/gif");
+        super(DescribeVideoTool::new, "video", "image/gif", DescribeVideoToolTest::redThenBlue,
+                "{}", "{\"image\":\"" + ID + "\"}");
     }
 
     /** Eight frames of 100 ms: four red, then four blue. */
@@ -31,21 +30,6 @@ class DescribeVideoToolTest extends DescribeToolContract {
             frames.add(f);
         }
         return Media.animatedGif(frames, 100);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeVideoTool();
-    }
-
-    @Override
-    byte[] medium() {
-        return redThenBlue();
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"image\":\"" + ID + "\"}"));
     }
 
     @Test
