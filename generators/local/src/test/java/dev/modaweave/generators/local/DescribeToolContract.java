@@ -1,10 +1,8 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GeneratorTool;
 
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -15,11 +13,9 @@ import java.util.function.Supplier;
  */
 abstract class DescribeToolContract extends LocalToolContract {
 
-    private final Supplier<GeneratorTool> tool;
     private final String argument;
     private final String mimeType;
     private final Supplier<byte[]> medium;
-    private final List<String> invalid;
 
     /**
      * @param tool     makes the describer
@@ -30,31 +26,14 @@ abstract class DescribeToolContract extends LocalToolContract {
      */
     DescribeToolContract(Supplier<GeneratorTool> tool, String argument, String mimeType, Supplier<byte[]> medium,
                          String... invalid) {
-        super(false);
-        this.tool = tool;
+        super(false, tool, "{\"" + argument + "\":\"" + ID + "\"}", invalid);
         this.argument = argument;
         this.mimeType = mimeType;
         this.medium = medium;
-        this.invalid = List.of(invalid);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return tool.get();
     }
 
     @Override
     protected Map<String, GenerationRequest.InputArtifact> inputs() {
         return Map.of(argument, input(medium.get(), mimeType));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"" + argument + "\":\"" + ID + "\"}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return invalid.stream().map(LocalToolContract::args).toList();
     }
 }

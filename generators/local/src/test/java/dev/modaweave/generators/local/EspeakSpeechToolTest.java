@@ -1,8 +1,6 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Test;
@@ -11,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,24 +18,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EspeakSpeechToolTest extends LocalToolContract {
 
     EspeakSpeechToolTest() {
-        super(true);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return LocalSpeechTool.espeak(Executables.find("espeak-ng").orElseThrow(), Duration.ofSeconds(60));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"text\":\"Hello from Modaweave.\",\"voice\":\"en-us\",\"rate\":180}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"text\":\"\"}"), args("{\"text\":\"hi\",\"voice\":\"--help\"}"),
-                args("{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}"), args("{\"text\":\"hi\",\"rate\":5}"),
-                args("{\"text\":\"hi\",\"speed\":100}"));
+        super(true, () -> LocalSpeechTool.espeak(Executables.find("espeak-ng").orElseThrow(), Duration.ofSeconds(60)),
+                "{\"text\":\"Hello from Modaweave.\",\"voice\":\"en-us\",\"rate\":180}",
+                "{}", "{\"text\":\"\"}", "{\"text\":\"hi\",\"voice\":\"--help\"}",
+                "{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}", "{\"text\":\"hi\",\"rate\":5}", "{\"text\":\"hi\",\"speed\":100}");
     }
 
     @Test

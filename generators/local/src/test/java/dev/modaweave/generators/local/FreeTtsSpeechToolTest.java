@@ -1,11 +1,8 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,23 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FreeTtsSpeechToolTest extends LocalToolContract {
 
     FreeTtsSpeechToolTest() {
-        super(true);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return LocalSpeechTool.freeTts();
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"text\":\"Hello from Modaweave.\",\"rate\":160}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"text\":7}"), args("{\"text\":\"hi\",\"voice\":\"-x\"}"),
-                args("{\"text\":\"hi\",\"pitch\":100}"));
+        super(true, LocalSpeechTool::freeTts,
+                "{\"text\":\"Hello from Modaweave.\",\"rate\":160}",
+                "{}", "{\"text\":7}", "{\"text\":\"hi\",\"voice\":\"-x\"}", "{\"text\":\"hi\",\"pitch\":100}");
     }
 
     @Test

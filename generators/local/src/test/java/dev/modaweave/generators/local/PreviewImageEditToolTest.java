@@ -1,9 +1,7 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.ProgressListener;
@@ -15,7 +13,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,30 +21,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PreviewImageEditToolTest extends LocalToolContract {
 
     PreviewImageEditToolTest() {
-        super(false);
+        super(false, PreviewImageEditTool::new,
+                "{\"image\":\"" + ID + "\",\"prompt\":\"make it winter\",\"strength\":0.7}",
+                "{\"prompt\":\"x\"}", "{\"image\":\"../../etc/passwd\",\"prompt\":\"x\"}",
+                "{\"image\":\"" + ID + "\",\"prompt\":\"x\",\"strength\":2}");
     }
 
     private static final byte[] SOURCE = Media.png(PreviewPainter.paint("a house on a hill", 0, 120, 80, 0));
 
     @Override
-    protected GeneratorTool createTool() {
-        return new PreviewImageEditTool();
-    }
-
-    @Override
     protected Map<String, GenerationRequest.InputArtifact> inputs() {
         return Map.of("image", input(SOURCE, "image/png"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"image\":\"" + ID + "\",\"prompt\":\"make it winter\",\"strength\":0.7}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{\"prompt\":\"x\"}"), args("{\"image\":\"../../etc/passwd\",\"prompt\":\"x\"}"),
-                args("{\"image\":\"" + ID + "\",\"prompt\":\"x\",\"strength\":2}"));
     }
 
     @Test

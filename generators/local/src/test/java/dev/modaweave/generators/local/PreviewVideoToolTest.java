@@ -2,7 +2,6 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Nested;
@@ -12,45 +11,23 @@ import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The video preview both ways: MP4 through ffmpeg (skipped without it unless {@code CI=true}) and the JDK's animated GIF. */
 class PreviewVideoToolTest {
 
-    static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(
-            "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":6,\"fps\":6,\"width\":96,\"height\":64}");
+    static final String VALID_JSON = "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":6,\"fps\":6,\"width\":96,\"height\":64}";
+    static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(VALID_JSON);
 
-    static List<ObjectNode> invalid() {
-        return List.of((ObjectNode) dev.modaweave.tools.Json.parse("{}"),
-                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"width\":97}"),
-                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"frames\":1000}"));
-    }
+    /** The contract over {@link #VALID_JSON}, for a tool with or without ffmpeg. */
+    abstract static class VideoContract extends LocalToolContract {
 
-    /** The contract over {@link #VALID} and {@link #invalid()}, for a tool with or without ffmpeg. */
-    abstract class VideoContract extends LocalToolContract {
-
-        VideoContract() {
-            super(true);
-        }
-
-        /** The ffmpeg program the tool uses, or null for the GIF fallback. */
-        abstract Path ffmpeg();
-
-        @Override
-        protected GeneratorTool createTool() {
-            return new PreviewVideoTool(ffmpeg(), Duration.ofMinutes(2));
-        }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return VALID;
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return invalid();
+        /** @param ffmpeg the ffmpeg program the tool uses, or null for the GIF fallback */
+        VideoContract(Supplier<Path> ffmpeg) {
+            super(true, () -> new PreviewVideoTool(ffmpeg.get(), Duration.ofMinutes(2)), VALID_JSON,
+                    "{}", "{\"prompt\":\"x\",\"width\":97}", "{\"prompt\":\"x\",\"frames\":1000}");
         }
     }
 
@@ -58,9 +35,8 @@ class PreviewVideoToolTest {
     @RequiresProgram(value = "ffmpeg", debianPackage = "ffmpeg")
     class WithFfmpeg extends VideoContract {
 
-        @Override
-        Path ffmpeg() {
-            return Executables.find("ffmpeg").orElseThrow();
+        WithFfmpeg() {
+            super(() -> Executables.find("ffmpeg").orElseThrow());
         }
 
         @Test
@@ -81,9 +57,8 @@ class PreviewVideoToolTest {
     @Nested
     class WithoutFfmpeg extends VideoContract {
 
-        @Override
-        Path ffmpeg() {
-            return null;
+        WithoutFfmpeg() {
+            super(() -> null);
         }
 
         @Test
