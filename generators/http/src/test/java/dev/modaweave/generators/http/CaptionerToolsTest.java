@@ -1,6 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modaweave.generators.http.FaultMatrixTest.BackendFault;
 import dev.modaweave.tools.Artifact;
@@ -17,7 +16,6 @@ import dev.modaweave.tools.ToolAuthenticationException;
 import dev.modaweave.tools.ToolException;
 import dev.modaweave.tools.ToolTimeoutException;
 import dev.modaweave.tools.ToolUnavailableException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +34,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
@@ -249,60 +248,29 @@ class CaptionerToolsTest {
         }
     }
 
-    /** The contract every generator tool passes, for each captioner against its own WireMock. */
-    abstract static class AgainstWireMock extends GeneratorToolContract {
-        private WireMockServer server;
-
-        abstract BackendFixture fixture();
-
-        @Override
-        protected GeneratorTool createTool() {
-            server = Backends.startWireMock();
-            fixture().happy().accept(server);
-            return fixture().build(server);
+    /** The contract every generator tool passes, for each captioner against its own WireMock; captions are deterministic. */
+    abstract static class AgainstWireMock extends WireMockContract {
+        AgainstWireMock(Supplier<BackendFixture> fixture) {
+            super(fixture, true, false, "{}", "{\"image\":\"../x\",\"audio\":\"../x\"}");
         }
 
         @Override
         protected Map<String, GenerationRequest.InputArtifact> inputs() {
             return inputsOf(fixture());
         }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return fixture().arguments();
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return List.of(args("{}"), args("{\"image\":\"../x\",\"audio\":\"../x\"}"));
-        }
-
-        @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @AfterAll
-        void stopServer() {
-            if (server != null) {
-                server.stop();
-            }
-        }
     }
 
     @Nested
     class VisionContract extends AgainstWireMock {
-        @Override
-        BackendFixture fixture() {
-            return vision();
+        VisionContract() {
+            super(CaptionerToolsTest::vision);
         }
     }
 
     @Nested
     class TranscriptionContract extends AgainstWireMock {
-        @Override
-        BackendFixture fixture() {
-            return transcription();
+        TranscriptionContract() {
+            super(CaptionerToolsTest::transcription);
         }
     }
 }
