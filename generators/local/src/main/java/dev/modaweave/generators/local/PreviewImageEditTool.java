@@ -2,6 +2,7 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
+import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PromptSeed;
 import dev.modaweave.generators.local.internal.PreviewSupport;
@@ -9,21 +10,14 @@ import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,32 +111,9 @@ public final class PreviewImageEditTool extends PreviewSupportedTool {
 
     private static BufferedImage decode(GenerationRequest.InputArtifact input) {
         String what = "input image " + input.artifact().id() + " (" + input.artifact().mimeType() + ")";
-        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(input.bytes()))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-            if (!readers.hasNext()) {
-                throw new InvalidMediaException(what + " is not a PNG, JPEG, GIF or BMP this tool can read; convert it first");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(stream, true, true);
-                // the header's size is checked before any pixel is decoded, so a small file
-                // claiming a huge image cannot exhaust memory
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width > MAX_SIDE || height > MAX_SIDE) {
-                    throw new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: " + what + " is "
-                            + width + "x" + height + ", larger than " + MAX_SIDE + " on a side; downscale it first");
-                }
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidArgumentsException || e instanceof InvalidMediaException) {
-                throw (RuntimeException) e;
-            }
-            throw new InvalidMediaException(what + " cannot be decoded: " + e.getMessage(), e);
-        }
+        return MediaFacts.decodeImage(input.bytes(), what, " is not a PNG, JPEG, GIF or BMP this tool can read; convert it first",
+                MAX_SIDE, (width, height) -> new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: " + what
+                        + " is " + width + "x" + height + ", larger than " + MAX_SIDE + " on a side; downscale it first"));
     }
 
     private static int clamp(int x, int width) {
