@@ -8,22 +8,13 @@ import dev.modaweave.generators.diffusion.TorchRandom;
  * {@code trailing} or {@code linspace} timestep spacing, {@code steps_offset}, {@code clip_sample},
  * {@code set_alpha_to_one}, epsilon / v / sample prediction.
  */
-final class DdimScheduler extends NamedScheduler {
+final class DdimScheduler extends AlphaScheduler {
 
-    private final TrainingSchedule training;
-    private final float finalAlphaCumprod;
-    private final PredictionType prediction;
     private final String spacing;
-    private final SampleClip clip;
 
     DdimScheduler(SchedulerConfig config) {
-        super("ddim", config);
-        this.training = TrainingSchedule.of(config, 0.0001, 0.02, "linear");
-        this.finalAlphaCumprod = training.finalAlphaCumprod(config);
-        this.prediction = config.predictionType();
+        super("ddim", "DDIM", config, 0.0001, 0.02, "linear", true);
         this.spacing = config.timestepSpacing("leading");
-        this.clip = SampleClip.of(config, true);
-        TrainingSchedule.rejectThresholding(config, "DDIM");
     }
 
     @Override

@@ -10,20 +10,10 @@ import java.util.Objects;
  * the {@code original_inference_steps} skipping-step grid (1 to 8 steps is the useful range, 4 the
  * usual), a consistency boundary condition ({@code timestep_scaling}) and fresh noise between steps.
  */
-final class LcmScheduler extends NamedScheduler {
-
-    private final TrainingSchedule training;
-    private final float finalAlphaCumprod;
-    private final PredictionType prediction;
-    private final SampleClip clip;
+final class LcmScheduler extends AlphaScheduler {
 
     LcmScheduler(SchedulerConfig config) {
-        super("lcm", config);
-        this.training = TrainingSchedule.of(config, 0.00085, 0.012, "scaled_linear");
-        this.finalAlphaCumprod = training.finalAlphaCumprod(config);
-        this.prediction = config.predictionType();
-        this.clip = SampleClip.of(config, false);
-        TrainingSchedule.rejectThresholding(config, "LCM");
+        super("lcm", "LCM", config, 0.00085, 0.012, "scaled_linear", false);
     }
 
     @Override
