@@ -3,7 +3,6 @@ package dev.modaweave.generators.local;
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.OfflineReaders;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.Modality;
@@ -11,7 +10,6 @@ import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-audio}: the offline {@code audio-to-text} default. It transcribes English speech
@@ -27,11 +25,9 @@ public final class DescribeAudioTool extends PreviewSupportedTool {
 
     /** The tool, ready to use. */
     public DescribeAudioTool() {
-        super(PreviewSupport.of(NAME, Tasks.AUDIO_TO_TEXT, Set.of(Modality.AUDIO), Modality.TEXT,
-                Describers.schema(Modality.AUDIO, "the recording to describe"),
+        super(Describers.support(NAME, Tasks.AUDIO_TO_TEXT, Modality.AUDIO, "the recording to describe",
                 "Preview, not a sound-captioning model: an offline description of a recording (WAV, AIFF, AU): English speech transcribed by pocketsphinx when "
-                        + "installed, plus duration and loudness.",
-                "{\"audio\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2));
+                        + "installed, plus duration and loudness."));
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.modaweave.generators.local;
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.OfflineReaders;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.Modality;
@@ -12,7 +11,6 @@ import dev.modaweave.tools.Tasks;
 import dev.modaweave.generators.media.Media;
 
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-image}: the offline {@code image-to-text} default. It states what can be measured
@@ -27,11 +25,9 @@ public final class DescribeImageTool extends PreviewSupportedTool {
 
     /** The tool, ready to use. */
     public DescribeImageTool() {
-        super(PreviewSupport.of(NAME, Tasks.IMAGE_TO_TEXT, Set.of(Modality.IMAGE), Modality.TEXT,
-                Describers.schema(Modality.IMAGE, "the picture to describe"),
+        super(Describers.support(NAME, Tasks.IMAGE_TO_TEXT, Modality.IMAGE, "the picture to describe",
                 "Preview, not a captioning model: an offline description of a picture: size, dominant colours, brightness, and text read by OCR "
-                        + "(tesseract) when installed. It cannot say what the picture shows.",
-                "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2));
+                        + "(tesseract) when installed. It cannot say what the picture shows."));
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.modaweave.generators.local;
 
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.Modality;
@@ -13,7 +12,6 @@ import dev.modaweave.tools.VideoFrames;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-video}: the offline {@code video-to-text} default. It samples keyframes (animated
@@ -28,11 +26,9 @@ public final class DescribeVideoTool extends PreviewSupportedTool {
 
     /** The tool, ready to use. */
     public DescribeVideoTool() {
-        super(PreviewSupport.of(NAME, Tasks.VIDEO_TO_TEXT, Set.of(Modality.VIDEO), Modality.TEXT,
-                Describers.schema(Modality.VIDEO, "the video to describe"),
+        super(Describers.support(NAME, Tasks.VIDEO_TO_TEXT, Modality.VIDEO, "the video to describe",
                 "Preview, not a captioning model: an offline description of a video (GIF; MP4 or WebM with ffmpeg): duration, size and the colours of "
-                        + "four keyframes.",
-                "{\"video\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2));
+                        + "four keyframes."));
     }
 
     @Override

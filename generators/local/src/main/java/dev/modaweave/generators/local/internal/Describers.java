@@ -11,6 +11,7 @@ import dev.modaweave.tools.ProgressListener;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
 
 /** What the offline describers share: their arguments schema, the input artifact lookup and the finished result. */
 public final class Describers {
@@ -30,6 +31,15 @@ public final class Describers {
         schema.putArray("required").add(modality.wireName());
         ((ObjectNode) schema.get("properties")).set(modality.wireName(), ArgumentsSchema.artifactProperty(modality, description));
         return schema;
+    }
+
+    /**
+     * A describer's descriptor and checks: it takes one {@code modality} artifact (described to the
+     * model as {@code argument}), answers text, runs two at a time and is marked a preview.
+     */
+    public static PreviewSupport support(String name, String task, Modality modality, String argument, String description) {
+        return PreviewSupport.of(name, task, Set.of(modality), Modality.TEXT, schema(modality, argument), description,
+                "{\"" + modality.wireName() + "\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2);
     }
 
     /** The input artifact of the call's {@code <modality>} argument. */
