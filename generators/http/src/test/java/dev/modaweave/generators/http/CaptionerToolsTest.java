@@ -1,6 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modaweave.generators.http.FaultMatrixTest.BackendFault;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
@@ -16,10 +15,8 @@ import dev.modaweave.tools.ToolAuthenticationException;
 import dev.modaweave.tools.ToolException;
 import dev.modaweave.tools.ToolTimeoutException;
 import dev.modaweave.tools.ToolUnavailableException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -66,22 +63,8 @@ class CaptionerToolsTest {
              "usage":{"prompt_tokens":90,"completion_tokens":9,"total_tokens":99}}""".formatted(CAPTION);
     static final String TRANSCRIPT = "{\"text\":\"Go forward ten meters.\"}";
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     static GenerationRequest.InputArtifact input(byte[] bytes, String mimeType) {
         var artifact = new Artifact(ID, mimeType, bytes.length, "0".repeat(64), Map.of(), "upload", Json.object(), List.of(), Instant.EPOCH);
