@@ -3,6 +3,7 @@ package dev.modaweave.app.plugins;
 import dev.modaweave.agent.AgentEvents;
 import dev.modaweave.agent.UserInput;
 import dev.modaweave.agent.cluster.ClusterSettings;
+import dev.modaweave.app.CliRunner;
 import dev.modaweave.app.cluster.ChildWorker;
 import dev.modaweave.app.runtime.AgentRuntime;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +64,7 @@ class PluginWorkerClusterTest {
             assertThat(stored.mimeType()).isEqualTo("image/png");
             assertThat(stored.attributes()).containsEntry("width", 8);
 
-            PluginsTest.Cli list = PluginsTest.cli("tools", "list", "--json", "--cluster", "--cluster-name", cluster,
+            CliRunner.Result list = PluginsTest.cli("tools", "list", "--json", "--cluster", "--cluster-name", cluster,
                     "--members", String.join(",", members), "--wait", "3");
             assertThat(list.exitCode()).as(list.err()).isZero();
             var listed = dev.modaweave.tools.Json.parse(list.out());

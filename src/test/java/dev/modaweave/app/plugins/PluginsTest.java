@@ -1,6 +1,6 @@
 package dev.modaweave.app.plugins;
 
-import dev.modaweave.app.Main;
+import dev.modaweave.app.CliRunner;
 import dev.modaweave.app.config.ConfigLoader;
 import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
@@ -9,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,17 +28,8 @@ class PluginsTest {
     @TempDir
     Path dir;
 
-    record Cli(int exitCode, String out, String err) {
-    }
-
-    static Cli cli(String... args) {
-        var cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Cli(code, out.toString(), err.toString());
+    static CliRunner.Result cli(String... args) {
+        return CliRunner.run(args);
     }
 
     @Test
@@ -48,8 +37,8 @@ class PluginsTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Path jar = PluginSources.toolJar(plugins.resolve("plugin-colour.jar"), "plugin-colour");
 
-        Cli table = cli("tools", "list", "--plugins", plugins.toString());
-        Cli json = cli("tools", "list", "--json", "--plugins", plugins.toString());
+        CliRunner.Result table = cli("tools", "list", "--plugins", plugins.toString());
+        CliRunner.Result json = cli("tools", "list", "--json", "--plugins", plugins.toString());
 
         assertThat(table.exitCode()).as(table.err()).isZero();
         assertThat(table.out()).contains("ORIGIN").containsPattern("plugin-colour\\s+text-to-image\\s+text -> image\\s+yes\\s+\\d+\\s+"
@@ -68,7 +57,7 @@ class PluginsTest {
         PluginSources.toolJar(plugins.resolve("plugin-colour.jar"), "plugin-colour");
         Path out = dir.resolve("out");
 
-        Cli run = cli("run", "Here: <meta>{\"id\":\"c1\",\"tool\":\"plugin-colour\",\"args\":{\"prompt\":\"teal\"}}</meta>",
+        CliRunner.Result run = cli("run", "Here: <meta>{\"id\":\"c1\",\"tool\":\"plugin-colour\",\"args\":{\"prompt\":\"teal\"}}</meta>",
                 "--plugins", plugins.toString(), "--out", out.toString(), "--store", dir.resolve("store").toString());
 
         assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
@@ -88,7 +77,7 @@ class PluginsTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         PluginSources.toolJar(plugins.resolve("plugin-colour.jar"), "plugin-colour");
 
-        Cli generate = cli("generate", "--tool", "plugin-colour", "--args", "{\"prompt\":\"teal\"}", "--out", dir.resolve("g").toString(),
+        CliRunner.Result generate = cli("generate", "--tool", "plugin-colour", "--args", "{\"prompt\":\"teal\"}", "--out", dir.resolve("g").toString(),
                 "--plugins", plugins.toString());
 
         assertThat(generate.exitCode()).as(generate.err()).isZero();
@@ -117,7 +106,7 @@ class PluginsTest {
         PluginSources.toolJarWithLibrary(dir.resolve("p"), "colour-lib", "v1");
         Files.delete(dir.resolve("p/lib/greeting.jar"));
 
-        Cli list = cli("tools", "list", "--plugins", dir.resolve("p").toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", dir.resolve("p").toString());
 
         assertThat(list.exitCode()).isNotZero();
         assertThat(list.err()).contains(dir.resolve("p/colour-lib.jar").toRealPath().toString(), PluginSources.TOOL_CLASS,
@@ -129,7 +118,7 @@ class PluginsTest {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         Files.writeString(plugins.resolve("broken.jar"), "not a zip file");
 
-        Cli list = cli("tools", "list", "--plugins", plugins.toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", plugins.toString());
 
         assertThat(list.exitCode()).isEqualTo(2);
         assertThat(list.err()).contains(plugins.toRealPath().resolve("broken.jar").toString(), "cannot be read as a jar");
@@ -141,7 +130,7 @@ class PluginsTest {
         PluginJars.builder().source(PluginSources.TOOL_CLASS, PluginSources.colourTool("x", false))
                 .service(GeneratorTool.class, "com.example.plugin.Missing").write(plugins.resolve("typo.jar"));
 
-        Cli list = cli("tools", "list", "--plugins", plugins.toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", plugins.toString());
 
         assertThat(list.exitCode()).isNotZero();
         assertThat(list.err()).contains("typo.jar", "com.example.plugin.Missing");
@@ -152,7 +141,7 @@ class PluginsTest {
         PluginSources.toolJar(dir.resolve("a/first.jar"), "same-name");
         PluginSources.toolJar(dir.resolve("b/second.jar"), "same-name");
 
-        Cli list = cli("tools", "list", "--plugins", dir.resolve("a").toString(), "--plugins", dir.resolve("b").toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", dir.resolve("a").toString(), "--plugins", dir.resolve("b").toString());
 
         assertThat(list.exitCode()).isNotZero();
         assertThat(list.err()).contains("two tools are named 'same-name'", PluginSources.TOOL_CLASS,
@@ -165,7 +154,7 @@ class PluginsTest {
         String builtIn = dev.modaweave.tools.ToolRegistry.loadServices(getClass().getClassLoader()).get(0).descriptor().name();
         PluginSources.toolJar(plugins.resolve("clash.jar"), builtIn);
 
-        Cli list = cli("tools", "list", "--plugins", plugins.toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", plugins.toString());
 
         assertThat(list.exitCode()).isNotZero();
         assertThat(list.err()).contains("two tools are named '" + builtIn + "'", "(built in)", "clash.jar");
@@ -238,7 +227,7 @@ class PluginsTest {
         assertThatThrownBy(() -> Plugins.directories(List.of(), Map.of(Plugins.ENV, dir.resolve("missing").toString()), null, dir, null))
                 .isInstanceOf(PluginException.class).hasMessageContaining("MODAWEAVE_PLUGINS entry")
                 .hasMessageContaining("does not exist");
-        Cli list = cli("tools", "list", "--plugins", dir.resolve("missing").toString());
+        CliRunner.Result list = cli("tools", "list", "--plugins", dir.resolve("missing").toString());
         assertThat(list.exitCode()).isEqualTo(2);
         assertThat(list.err()).contains("--plugins " + dir.resolve("missing"), "is not a directory");
     }

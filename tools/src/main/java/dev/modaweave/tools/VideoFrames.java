@@ -273,7 +273,10 @@ public final class VideoFrames {
         return out;
     }
 
-    /** The first executable file called {@code name} in a {@code PATH} directory, or empty. */
+    /**
+     * The first executable file called {@code name} in a {@code PATH} directory, or empty. The one
+     * program lookup of the project: the generators' {@code Executables.find} answers with it.
+     */
     public static Optional<Path> executable(String name) {
         String path = System.getenv("PATH");
         if (path == null || path.isBlank()) {

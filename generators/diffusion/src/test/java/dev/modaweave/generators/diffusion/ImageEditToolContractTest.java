@@ -1,43 +1,20 @@
 package dev.modaweave.generators.diffusion;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 
-import java.util.List;
 import java.util.Map;
 
-/** The shared tool contract, passed by the tiny image-edit pipeline. */
-class ImageEditToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("sd-edit-tiny.json"));
-    }
+/** The shared tool contract, passed by the tiny image-edit pipeline with the edit input handed to every call. */
+class ImageEditToolContractTest extends TinyPipelineContract {
 
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"prompt\":\"the fox at night\",\"image\":\"" + EditInput.ID + "\",\"seed\":2,\"strength\":0.8}");
+    ImageEditToolContractTest() {
+        super("sd-edit-tiny.json", "{\"prompt\":\"the fox at night\",\"image\":\"" + EditInput.ID + "\",\"seed\":2,\"strength\":0.8}",
+                "{\"prompt\":\"fox\"}", "{\"prompt\":\"fox\",\"image\":\"" + EditInput.ID + "\",\"strength\":0}",
+                "{\"prompt\":\"fox\",\"image\":\"not-an-artifact\"}");
     }
 
     @Override
     protected Map<String, GenerationRequest.InputArtifact> inputs() {
         return Map.of("image", EditInput.artifact());
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{\"prompt\":\"fox\"}"), args("{\"prompt\":\"fox\",\"image\":\"" + EditInput.ID + "\",\"strength\":0}"),
-                args("{\"prompt\":\"fox\",\"image\":\"not-an-artifact\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
     }
 }

@@ -1,37 +1,12 @@
 package dev.modaweave.generators.diffusion;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
-
-import java.util.List;
-
 /** The shared tool contract, passed by the tiny text-to-image pipeline. */
-class TextToImageToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("sd-tiny.json"));
-    }
+class TextToImageToolContractTest extends TinyPipelineContract {
 
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"prompt\":\"a red fox in the snow\",\"seed\":3,\"steps\":3,\"scheduler\":\"euler\"}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"prompt\":7}"), args("{\"prompt\":\"fox\",\"steps\":0}"),
-                args("{\"prompt\":\"fox\",\"width\":33}"), args("{\"prompt\":\"fox\",\"scheduler\":\"pndm\"}"),
-                args("{\"prompt\":\"fox\",\"colour\":\"red\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
+    TextToImageToolContractTest() {
+        super("sd-tiny.json", "{\"prompt\":\"a red fox in the snow\",\"seed\":3,\"steps\":3,\"scheduler\":\"euler\"}",
+                "{}", "{\"prompt\":7}", "{\"prompt\":\"fox\",\"steps\":0}",
+                "{\"prompt\":\"fox\",\"width\":33}", "{\"prompt\":\"fox\",\"scheduler\":\"pndm\"}",
+                "{\"prompt\":\"fox\",\"colour\":\"red\"}");
     }
 }

@@ -1,35 +1,10 @@
 package dev.modaweave.generators.diffusion;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
-
-import java.util.List;
-
 /** The shared tool contract, passed by the tiny text-to-video pipeline. */
-class TextToVideoToolContractTest extends GeneratorToolContract {
-    @Override
-    protected GeneratorTool createTool() {
-        return DiffusionTool.load(TinyFixtures.spec("video-tiny.json"));
-    }
+class TextToVideoToolContractTest extends TinyPipelineContract {
 
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"prompt\":\"waves on the sea at sunset\",\"seed\":7,\"frames\":4}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{\"prompt\":\"waves\",\"frames\":0}"), args("{\"prompt\":\"waves\",\"strength\":0.5}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
+    TextToVideoToolContractTest() {
+        super("video-tiny.json", "{\"prompt\":\"waves on the sea at sunset\",\"seed\":7,\"frames\":4}",
+                "{\"prompt\":\"waves\",\"frames\":0}", "{\"prompt\":\"waves\",\"strength\":0.5}");
     }
 }

@@ -1,14 +1,11 @@
 package dev.modaweave.generators.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modaweave.generators.http.internal.BackendClient;
 import dev.modaweave.generators.http.internal.Call;
 import dev.modaweave.generators.http.internal.Multipart;
 import dev.modaweave.generators.http.internal.Schemas;
-import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.MediaTypes;
 import dev.modaweave.tools.Modality;
@@ -24,39 +21,26 @@ import java.util.Set;
  * {@code POST /v1/audio/transcriptions}: the recording goes as the multipart {@code file}, the
  * answer's {@code text} is the transcript. Whisper servers (whisper.cpp, faster-whisper) speak it too.
  */
-public final class OpenAiTranscriptionTool implements GeneratorTool {
+public final class OpenAiTranscriptionTool extends OpenAiTextTool {
 
     private final OpenAiTranscriptionConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
 
     public OpenAiTranscriptionTool(OpenAiTranscriptionConfig config) {
-        this.config = config;
-        this.client = new BackendClient("OpenAI-compatible transcription", config.http(), BackendClient.Auth.BEARER);
-        this.support = new ToolSupport(ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
+        super("OpenAI-compatible transcription", config.http(), ToolDescriptor.builder()
                 .inputModalities(Set.of(Modality.AUDIO))
-                .outputModality(Modality.TEXT)
                 .argumentsSchema(Schemas.object()
                         .artifact("audio", Modality.AUDIO, "the recording to transcribe", true)
                         .text("prompt", "words that may occur (names, terms), to guide the transcription", 1000, false)
                         .build())
                 .example(Json.object().put("audio", "art_aaaaaaaaaaaaaaaaaaaaaaaaaa"))
                 .description("Transcribes the speech in a recording with model " + config.model()
-                        + " (OpenAI-compatible transcription API).")
-                .capacity(config.http().capacity())
-                .build());
+                        + " (OpenAI-compatible transcription API)."));
+        this.config = config;
     }
 
     /** The settings this tool was made with. */
     public OpenAiTranscriptionConfig config() {
         return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override
@@ -84,10 +68,5 @@ public final class OpenAiTranscriptionTool implements GeneratorTool {
         String transcript = text.asText().strip();
         return new GenerationResult((transcript.isEmpty() ? "(no speech heard)" : transcript).getBytes(StandardCharsets.UTF_8),
                 "text/plain", Map.of("model", config.model()));
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

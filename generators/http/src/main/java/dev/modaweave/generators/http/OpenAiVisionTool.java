@@ -3,13 +3,10 @@ package dev.modaweave.generators.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.generators.http.internal.BackendClient;
 import dev.modaweave.generators.http.internal.Call;
 import dev.modaweave.generators.http.internal.Schemas;
-import dev.modaweave.generators.http.internal.ToolSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
@@ -36,42 +33,39 @@ import java.util.Set;
  * {@code image_url} data URI; a video as evenly spaced keyframes, in order, in one message (GIF frames
  * are read in Java, MP4 and WebM frames with ffmpeg). The caption is the answer's text.
  */
-public final class OpenAiVisionTool implements GeneratorTool {
+public final class OpenAiVisionTool extends OpenAiTextTool {
 
     private final OpenAiVisionConfig config;
-    private final BackendClient client;
-    private final ToolSupport support;
     private final Modality input;
 
     public OpenAiVisionTool(OpenAiVisionConfig config) {
+        super("OpenAI-compatible vision", config.http(), describe(config));
         this.config = config;
-        this.client = new BackendClient("OpenAI-compatible vision", config.http(), BackendClient.Auth.BEARER);
-        this.input = config.http().task().equals(Tasks.VIDEO_TO_TEXT) ? Modality.VIDEO : Modality.IMAGE;
+        this.input = input(config);
+    }
+
+    /** Video for a {@code video-to-text} tool, else image. */
+    private static Modality input(OpenAiVisionConfig config) {
+        return config.http().task().equals(Tasks.VIDEO_TO_TEXT) ? Modality.VIDEO : Modality.IMAGE;
+    }
+
+    private static ToolDescriptor.Builder describe(OpenAiVisionConfig config) {
+        Modality input = input(config);
         String what = input == Modality.VIDEO ? "video" : "picture";
-        this.support = new ToolSupport(ToolDescriptor.builder()
-                .name(config.http().name())
-                .task(config.http().task())
+        return ToolDescriptor.builder()
                 .inputModalities(Set.of(input, Modality.TEXT))
-                .outputModality(Modality.TEXT)
                 .argumentsSchema(Schemas.object()
                         .artifact(input.wireName(), input, "the " + what + " to caption", true)
                         .text("prompt", "a question about the " + what + "; a general caption when absent", 2000, false)
                         .build())
                 .example(Json.object().put(input.wireName(), "art_aaaaaaaaaaaaaaaaaaaaaaaaaa"))
                 .description("Captions a " + what + " with vision model " + config.model()
-                        + (input == Modality.VIDEO ? " from " + config.frames() + " keyframes" : "") + " (OpenAI-compatible chat API).")
-                .capacity(config.http().capacity())
-                .build());
+                        + (input == Modality.VIDEO ? " from " + config.frames() + " keyframes" : "") + " (OpenAI-compatible chat API).");
     }
 
     /** The settings this tool was made with. */
     public OpenAiVisionConfig config() {
         return config;
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override
@@ -138,10 +132,5 @@ public final class OpenAiVisionTool implements GeneratorTool {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
-    }
-
-    @Override
-    public void close() {
-        client.close();
     }
 }

@@ -1,7 +1,5 @@
 package dev.modaweave.generators.http;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.modaweave.generators.http.FaultMatrixTest.BackendFault;
 import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
@@ -17,11 +15,8 @@ import dev.modaweave.tools.ToolAuthenticationException;
 import dev.modaweave.tools.ToolException;
 import dev.modaweave.tools.ToolTimeoutException;
 import dev.modaweave.tools.ToolUnavailableException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -36,6 +31,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aMultipart;
@@ -67,22 +63,8 @@ class CaptionerToolsTest {
              "usage":{"prompt_tokens":90,"completion_tokens":9,"total_tokens":99}}""".formatted(CAPTION);
     static final String TRANSCRIPT = "{\"text\":\"Go forward ten meters.\"}";
 
-    private static WireMockServer wm;
-
-    @BeforeAll
-    static void start() {
-        wm = Backends.startWireMock();
-    }
-
-    @AfterAll
-    static void stop() {
-        wm.stop();
-    }
-
-    @AfterEach
-    void reset() {
-        wm.resetAll();
-    }
+    @RegisterExtension
+    static final Backends.Server wm = new Backends.Server();
 
     static GenerationRequest.InputArtifact input(byte[] bytes, String mimeType) {
         var artifact = new Artifact(ID, mimeType, bytes.length, "0".repeat(64), Map.of(), "upload", Json.object(), List.of(), Instant.EPOCH);
@@ -249,60 +231,29 @@ class CaptionerToolsTest {
         }
     }
 
-    /** The contract every generator tool passes, for each captioner against its own WireMock. */
-    abstract static class AgainstWireMock extends GeneratorToolContract {
-        private WireMockServer server;
-
-        abstract BackendFixture fixture();
-
-        @Override
-        protected GeneratorTool createTool() {
-            server = Backends.startWireMock();
-            fixture().happy().accept(server);
-            return fixture().build(server);
+    /** The contract every generator tool passes, for each captioner against its own WireMock; captions are deterministic. */
+    abstract static class AgainstWireMock extends WireMockContract {
+        AgainstWireMock(Supplier<BackendFixture> fixture) {
+            super(fixture, true, false, "{}", "{\"image\":\"../x\",\"audio\":\"../x\"}");
         }
 
         @Override
         protected Map<String, GenerationRequest.InputArtifact> inputs() {
             return inputsOf(fixture());
         }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return fixture().arguments();
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return List.of(args("{}"), args("{\"image\":\"../x\",\"audio\":\"../x\"}"));
-        }
-
-        @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @AfterAll
-        void stopServer() {
-            if (server != null) {
-                server.stop();
-            }
-        }
     }
 
     @Nested
     class VisionContract extends AgainstWireMock {
-        @Override
-        BackendFixture fixture() {
-            return vision();
+        VisionContract() {
+            super(CaptionerToolsTest::vision);
         }
     }
 
     @Nested
     class TranscriptionContract extends AgainstWireMock {
-        @Override
-        BackendFixture fixture() {
-            return transcription();
+        TranscriptionContract() {
+            super(CaptionerToolsTest::transcription);
         }
     }
 }

@@ -3,18 +3,13 @@ package dev.modaweave.generators.local;
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.OfflineReaders;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-audio}: the offline {@code audio-to-text} default. It transcribes English speech
@@ -23,20 +18,16 @@ import java.util.Set;
  * loudness, share of silence), labelled as such. A configured transcription endpoint (e.g. a whisper
  * server) is preferred over it.
  */
-public final class DescribeAudioTool implements GeneratorTool {
+public final class DescribeAudioTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "describe-audio";
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.AUDIO_TO_TEXT, Set.of(Modality.AUDIO), Modality.TEXT,
-            Describers.schema(Modality.AUDIO, "the recording to describe"),
-            "Preview, not a sound-captioning model: an offline description of a recording (WAV, AIFF, AU): English speech transcribed by pocketsphinx when "
-                    + "installed, plus duration and loudness.",
-            "{\"audio\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public DescribeAudioTool() {
+        super(Describers.support(NAME, Tasks.AUDIO_TO_TEXT, Modality.AUDIO, "the recording to describe",
+                "Preview, not a sound-captioning model: an offline description of a recording (WAV, AIFF, AU): English speech transcribed by pocketsphinx when "
+                        + "installed, plus duration and loudness."));
     }
 
     @Override
@@ -58,8 +49,7 @@ public final class DescribeAudioTool implements GeneratorTool {
             text.append(" Speech in it was not transcribed: that needs pocketsphinx (Debian packages pocketsphinx pocketsphinx-en-us).");
         }
         text.append(" Other sounds are not identified without a captioning model.");
-        progress.progress(1, "described");
-        return new GenerationResult(text.toString().getBytes(StandardCharsets.UTF_8), "text/plain",
+        return Describers.described(text, progress,
                 Map.of("seconds", facts.seconds(), "transcribed", transcribed, "preview", true));
     }
 }

@@ -3,19 +3,14 @@ package dev.modaweave.generators.local;
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.OfflineReaders;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 import dev.modaweave.generators.media.Media;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-image}: the offline {@code image-to-text} default. It states what can be measured
@@ -23,20 +18,16 @@ import java.util.Set;
  * Debian package {@code tesseract-ocr} is installed, labelled as such: never a made-up caption. A
  * configured captioning model (e.g. an OpenAI-compatible vision endpoint) is preferred over it.
  */
-public final class DescribeImageTool implements GeneratorTool {
+public final class DescribeImageTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "describe-image";
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.IMAGE_TO_TEXT, Set.of(Modality.IMAGE), Modality.TEXT,
-            Describers.schema(Modality.IMAGE, "the picture to describe"),
-            "Preview, not a captioning model: an offline description of a picture: size, dominant colours, brightness, and text read by OCR "
-                    + "(tesseract) when installed. It cannot say what the picture shows.",
-            "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public DescribeImageTool() {
+        super(Describers.support(NAME, Tasks.IMAGE_TO_TEXT, Modality.IMAGE, "the picture to describe",
+                "Preview, not a captioning model: an offline description of a picture: size, dominant colours, brightness, and text read by OCR "
+                        + "(tesseract) when installed. It cannot say what the picture shows."));
     }
 
     @Override
@@ -56,8 +47,7 @@ public final class DescribeImageTool implements GeneratorTool {
             text.append(" Text in it was not read: OCR needs tesseract (Debian package tesseract-ocr).");
         }
         text.append(" What it depicts is unknown without a captioning model.");
-        progress.progress(1, "described");
-        return new GenerationResult(text.toString().getBytes(StandardCharsets.UTF_8), "text/plain",
+        return Describers.described(text, progress,
                 Map.of("width", facts.width(), "height", facts.height(), "ocr", OfflineReaders.canReadText(), "preview", true));
     }
 }

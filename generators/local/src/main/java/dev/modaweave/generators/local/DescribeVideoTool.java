@@ -2,42 +2,33 @@ package dev.modaweave.generators.local;
 
 import dev.modaweave.generators.local.internal.Describers;
 import dev.modaweave.generators.local.internal.MediaFacts;
-import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 import dev.modaweave.tools.VideoFrames;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code describe-video}: the offline {@code video-to-text} default. It samples keyframes (animated
  * GIFs in Java; MP4 and WebM with {@code ffmpeg} when installed) and states what can be measured:
  * duration, size, frame count, and each keyframe's dominant colours and brightness, labelled as such.
  */
-public final class DescribeVideoTool implements GeneratorTool {
+public final class DescribeVideoTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "describe-video";
     private static final int KEYFRAMES = 4;
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.VIDEO_TO_TEXT, Set.of(Modality.VIDEO), Modality.TEXT,
-            Describers.schema(Modality.VIDEO, "the video to describe"),
-            "Preview, not a captioning model: an offline description of a video (GIF; MP4 or WebM with ffmpeg): duration, size and the colours of "
-                    + "four keyframes.",
-            "{\"video\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public DescribeVideoTool() {
+        super(Describers.support(NAME, Tasks.VIDEO_TO_TEXT, Modality.VIDEO, "the video to describe",
+                "Preview, not a captioning model: an offline description of a video (GIF; MP4 or WebM with ffmpeg): duration, size and the colours of "
+                        + "four keyframes."));
     }
 
     @Override
@@ -65,8 +56,6 @@ public final class DescribeVideoTool implements GeneratorTool {
             text.append(' ').append(Character.toUpperCase(sample.note().charAt(0))).append(sample.note().substring(1)).append('.');
         }
         text.append(" What it depicts is unknown without a captioning model.");
-        progress.progress(1, "described");
-        return new GenerationResult(text.toString().getBytes(StandardCharsets.UTF_8), "text/plain",
-                Map.of("keyframes", sample.frames().size(), "preview", true));
+        return Describers.described(text, progress, Map.of("keyframes", sample.frames().size(), "preview", true));
     }
 }

@@ -6,12 +6,10 @@ import dev.modaweave.generators.local.internal.PromptSeed;
 import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,7 @@ import java.util.SplittableRandom;
  * pentatonic scale from the word's hash, a little noise for texture), so that different prompts
  * sound different. A stand-in for a real text-to-audio model.
  */
-public final class PreviewAudioTool implements GeneratorTool {
+public final class PreviewAudioTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "preview-audio";
@@ -38,14 +36,12 @@ public final class PreviewAudioTool implements GeneratorTool {
                "durationSeconds":{"type":"number","minimum":0.5,"maximum":30,"default":4},
                "seed":{"type":"integer","minimum":0,"maximum":2147483647}}}""");
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.TEXT_TO_AUDIO, Set.of(Modality.TEXT), Modality.AUDIO, SCHEMA,
-            "Offline preview of text-to-audio: a deterministic WAV of tones and noise derived "
-                    + "from the prompt's words. Not a real audio model.",
-            "{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":4}", 4);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public PreviewAudioTool() {
+        super(PreviewSupport.of(NAME, Tasks.TEXT_TO_AUDIO, Set.of(Modality.TEXT), Modality.AUDIO, SCHEMA,
+                "Offline preview of text-to-audio: a deterministic WAV of tones and noise derived "
+                        + "from the prompt's words. Not a real audio model.",
+                "{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":4}", 4));
     }
 
     @Override

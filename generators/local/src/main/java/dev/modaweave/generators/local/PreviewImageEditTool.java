@@ -2,30 +2,22 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
+import dev.modaweave.generators.local.internal.MediaFacts;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PromptSeed;
 import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.InvalidMediaException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,7 +28,7 @@ import java.util.SplittableRandom;
  * from the prompt (mirror, posterise, wave, pixelate, invert), tinted with the prompt's colour in
  * proportion to {@code strength}, and captioned. A stand-in for a real image-editing model.
  */
-public final class PreviewImageEditTool implements GeneratorTool {
+public final class PreviewImageEditTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "preview-image-edit";
@@ -59,14 +51,12 @@ public final class PreviewImageEditTool implements GeneratorTool {
                 ArgumentsSchema.artifactProperty(Modality.IMAGE, "the image to edit"));
     }
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.IMAGE_EDIT, Set.of(Modality.IMAGE, Modality.TEXT), Modality.IMAGE,
-            SCHEMA, "Offline preview of image editing: applies a visible, deterministic transformation "
-                    + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.",
-            "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}", 4);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public PreviewImageEditTool() {
+        super(PreviewSupport.of(NAME, Tasks.IMAGE_EDIT, Set.of(Modality.IMAGE, Modality.TEXT), Modality.IMAGE,
+                SCHEMA, "Offline preview of image editing: applies a visible, deterministic transformation "
+                        + "and tint chosen from the prompt to the input image (PNG). Not a real editing model.",
+                "{\"image\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\",\"prompt\":\"make it look like winter\",\"strength\":0.6}", 4));
     }
 
     @Override
@@ -121,32 +111,9 @@ public final class PreviewImageEditTool implements GeneratorTool {
 
     private static BufferedImage decode(GenerationRequest.InputArtifact input) {
         String what = "input image " + input.artifact().id() + " (" + input.artifact().mimeType() + ")";
-        try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(input.bytes()))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-            if (!readers.hasNext()) {
-                throw new InvalidMediaException(what + " is not a PNG, JPEG, GIF or BMP this tool can read; convert it first");
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(stream, true, true);
-                // the header's size is checked before any pixel is decoded, so a small file
-                // claiming a huge image cannot exhaust memory
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                if (width > MAX_SIDE || height > MAX_SIDE) {
-                    throw new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: " + what + " is "
-                            + width + "x" + height + ", larger than " + MAX_SIDE + " on a side; downscale it first");
-                }
-                return reader.read(0);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidArgumentsException || e instanceof InvalidMediaException) {
-                throw (RuntimeException) e;
-            }
-            throw new InvalidMediaException(what + " cannot be decoded: " + e.getMessage(), e);
-        }
+        return MediaFacts.decodeImage(input.bytes(), what, " is not a PNG, JPEG, GIF or BMP this tool can read; convert it first",
+                MAX_SIDE, (width, height) -> new InvalidArgumentsException("arguments for '" + NAME + "' are invalid: " + what
+                        + " is " + width + "x" + height + ", larger than " + MAX_SIDE + " on a side; downscale it first"));
     }
 
     private static int clamp(int x, int width) {

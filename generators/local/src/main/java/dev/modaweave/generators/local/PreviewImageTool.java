@@ -6,12 +6,10 @@ import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +18,7 @@ import java.util.Set;
  * {@code preview-image}: a deterministic PNG whose colours, shapes and caption come from the
  * prompt. A stand-in for a real text-to-image model, so that an offline run produces real files.
  */
-public final class PreviewImageTool implements GeneratorTool {
+public final class PreviewImageTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "preview-image";
@@ -33,14 +31,12 @@ public final class PreviewImageTool implements GeneratorTool {
                "height":{"type":"integer","minimum":64,"maximum":1024,"default":512},
                "seed":{"type":"integer","minimum":0,"maximum":2147483647,"description":"varies the picture for the same prompt"}}}""");
 
-    private final PreviewSupport support = PreviewSupport.of(NAME, Tasks.TEXT_TO_IMAGE, Set.of(Modality.TEXT), Modality.IMAGE, SCHEMA,
-            "Offline preview of text-to-image: a deterministic PNG of shapes and colours taken "
-                    + "from the prompt, captioned with it. Not a real image model.",
-            "{\"prompt\":\"a red fox in the snow\",\"width\":512,\"height\":512}", 4);
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
+    /** The tool, ready to use. */
+    public PreviewImageTool() {
+        super(PreviewSupport.of(NAME, Tasks.TEXT_TO_IMAGE, Set.of(Modality.TEXT), Modality.IMAGE, SCHEMA,
+                "Offline preview of text-to-image: a deterministic PNG of shapes and colours taken "
+                        + "from the prompt, captioned with it. Not a real image model.",
+                "{\"prompt\":\"a red fox in the snow\",\"width\":512,\"height\":512}", 4));
     }
 
     @Override

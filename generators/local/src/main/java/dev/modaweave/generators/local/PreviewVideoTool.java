@@ -7,12 +7,10 @@ import dev.modaweave.generators.local.internal.PreviewPainter;
 import dev.modaweave.generators.local.internal.PreviewSupport;
 import dev.modaweave.tools.GenerationRequest;
 import dev.modaweave.tools.GenerationResult;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
 import dev.modaweave.tools.ProgressListener;
 import dev.modaweave.tools.Tasks;
-import dev.modaweave.tools.ToolDescriptor;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -29,7 +27,7 @@ import java.util.Set;
  * H.264 MP4 by {@code ffmpeg} when it is on the {@code PATH} (frames are piped to it as raw RGB),
  * otherwise as an animated GIF by the JDK. A stand-in for a real text-to-video model.
  */
-public final class PreviewVideoTool implements GeneratorTool {
+public final class PreviewVideoTool extends PreviewSupportedTool {
 
     /** The tool's name. */
     public static final String NAME = "preview-video";
@@ -48,7 +46,6 @@ public final class PreviewVideoTool implements GeneratorTool {
 
     private final Path ffmpeg;
     private final Duration timeout;
-    private final PreviewSupport support;
 
     /** Uses {@code ffmpeg} from the {@code PATH} when there is one. */
     public PreviewVideoTool() {
@@ -60,22 +57,17 @@ public final class PreviewVideoTool implements GeneratorTool {
      * @param timeout how long one ffmpeg run may take before it is killed
      */
     PreviewVideoTool(Path ffmpeg, Duration timeout) {
-        this.ffmpeg = ffmpeg;
-        this.timeout = Objects.requireNonNull(timeout, "timeout");
-        this.support = PreviewSupport.of(NAME, Tasks.TEXT_TO_VIDEO, Set.of(Modality.TEXT), Modality.VIDEO, SCHEMA,
+        super(PreviewSupport.of(NAME, Tasks.TEXT_TO_VIDEO, Set.of(Modality.TEXT), Modality.VIDEO, SCHEMA,
                 "Offline preview of text-to-video: a deterministic animation of shapes and colours "
                         + "taken from the prompt (" + (ffmpeg == null ? "animated GIF" : "MP4") + "). Not a real video model.",
-                "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":24,\"fps\":12}", 2);
+                "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":24,\"fps\":12}", 2));
+        this.ffmpeg = ffmpeg;
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
     /** The ffmpeg this tool encodes with, or empty when it writes GIFs. */
     public Optional<Path> ffmpeg() {
         return Optional.ofNullable(ffmpeg);
-    }
-
-    @Override
-    public ToolDescriptor descriptor() {
-        return support.descriptor();
     }
 
     @Override

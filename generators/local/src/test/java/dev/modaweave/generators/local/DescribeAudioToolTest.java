@@ -1,11 +1,8 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.OfflineReaders;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import javax.sound.sampled.AudioFormat;
@@ -13,13 +10,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class DescribeAudioToolTest extends GeneratorToolContract {
+class DescribeAudioToolTest extends DescribeToolContract {
+
+    DescribeAudioToolTest() {
+        super(DescribeAudioTool::new, "audio", "audio/wav", DescribeAudioToolTest::toneThenSilence,
+                "{}", "{\"audio\":7}");
+    }
 
     /** A recording of a person saying "go forward ten meters", shipped by Debian's pocketsphinx-testdata. */
     static final Path SPOKEN = Path.of("/usr/share/pocketsphinx/test/data/goforward.raw");
@@ -31,31 +32,6 @@ class DescribeAudioToolTest extends GeneratorToolContract {
             samples[i] = (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / 16_000.0));
         }
         return Media.wav(samples, 16_000);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeAudioTool();
-    }
-
-    @Override
-    protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("audio", DescribeImageToolTest.input(toneThenSilence(), "audio/wav"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"audio\":\"" + DescribeImageToolTest.ID + "\"}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"audio\":7}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test
@@ -76,7 +52,7 @@ class DescribeAudioToolTest extends GeneratorToolContract {
         assertThat(ready).as("pocketsphinx, pocketsphinx-en-us and pocketsphinx-testdata are required when CI=true").isTrue();
         byte[] wav = Media.wav(Files.readAllBytes(SPOKEN), new AudioFormat(16_000, 16, 1, true, false));
         var request = new GenerationRequest("job", validArguments(),
-                Map.of("audio", DescribeImageToolTest.input(wav, "audio/wav")), dev.modaweave.tools.Cancellation.create());
+                Map.of("audio", input(wav, "audio/wav")), dev.modaweave.tools.Cancellation.create());
         String text = new String(tool().generate(request, dev.modaweave.tools.ProgressListener.NONE).bytes(), StandardCharsets.UTF_8);
         assertThat(text).contains("Speech transcribed offline (pocketsphinx").contains("go forward ten meters");
     }

@@ -1,14 +1,9 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.local.internal.OfflineReaders;
 import dev.modaweave.generators.media.Media;
-import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidMediaException;
-import dev.modaweave.tools.Json;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -16,17 +11,18 @@ import java.awt.Font;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class DescribeImageToolTest extends GeneratorToolContract {
+class DescribeImageToolTest extends DescribeToolContract {
 
-    static final String ID = "art_abcdefghijklmnopqrstuvwxyz";
+    DescribeImageToolTest() {
+        super(DescribeImageTool::new, "image", "image/png", DescribeImageToolTest::sign,
+                "{}", "{\"image\":\"/etc/passwd\"}", "{\"image\":\"" + ID + "\",\"colour\":1}");
+    }
 
     /** A dark blue sign with white capitals, 400×120. */
     static byte[] sign() {
@@ -40,36 +36,6 @@ class DescribeImageToolTest extends GeneratorToolContract {
         g.drawString("OPEN ALL DAY", 24, 78);
         g.dispose();
         return Media.png(image);
-    }
-
-    static GenerationRequest.InputArtifact input(byte[] bytes, String mimeType) {
-        var artifact = new Artifact(ID, mimeType, bytes.length, "0".repeat(64), Map.of(), "upload", Json.object(), List.of(), Instant.EPOCH);
-        return new GenerationRequest.InputArtifact(artifact, bytes);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeImageTool();
-    }
-
-    @Override
-    protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("image", input(sign(), "image/png"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"image\":\"" + ID + "\"}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"image\":\"/etc/passwd\"}"), args("{\"image\":\"" + ID + "\",\"colour\":1}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

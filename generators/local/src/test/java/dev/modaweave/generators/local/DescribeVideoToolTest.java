@@ -1,10 +1,6 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Media;
-import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Color;
@@ -12,11 +8,15 @@ import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DescribeVideoToolTest extends GeneratorToolContract {
+class DescribeVideoToolTest extends DescribeToolContract {
+
+    DescribeVideoToolTest() {
+        super(DescribeVideoTool::new, "video", "image/gif", DescribeVideoToolTest::redThenBlue,
+                "{}", "{\"image\":\"" + ID + "\"}");
+    }
 
     /** Eight frames of 100 ms: four red, then four blue. */
     static byte[] redThenBlue() {
@@ -30,31 +30,6 @@ class DescribeVideoToolTest extends GeneratorToolContract {
             frames.add(f);
         }
         return Media.animatedGif(frames, 100);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new DescribeVideoTool();
-    }
-
-    @Override
-    protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("video", DescribeImageToolTest.input(redThenBlue(), "image/gif"));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"video\":\"" + DescribeImageToolTest.ID + "\"}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"image\":\"" + DescribeImageToolTest.ID + "\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
     }
 
     @Test

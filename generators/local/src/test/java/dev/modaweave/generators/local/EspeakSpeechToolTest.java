@@ -1,10 +1,7 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,40 +9,19 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract and espeak-ng specifics; skipped on machines without espeak-ng (required when {@code CI=true}). */
 @RequiresProgram(value = "espeak-ng", debianPackage = "espeak-ng")
-class EspeakSpeechToolTest extends GeneratorToolContract {
+class EspeakSpeechToolTest extends LocalToolContract {
 
-    @Override
-    protected GeneratorTool createTool() {
-        return LocalSpeechTool.espeak(Executables.find("espeak-ng").orElseThrow(), Duration.ofSeconds(60));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"text\":\"Hello from Modaweave.\",\"voice\":\"en-us\",\"rate\":180}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"text\":\"\"}"), args("{\"text\":\"hi\",\"voice\":\"--help\"}"),
-                args("{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}"), args("{\"text\":\"hi\",\"rate\":5}"),
-                args("{\"text\":\"hi\",\"speed\":100}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
+    EspeakSpeechToolTest() {
+        super(true, () -> LocalSpeechTool.espeak(Executables.find("espeak-ng").orElseThrow(), Duration.ofSeconds(60)),
+                "{\"text\":\"Hello from Modaweave.\",\"voice\":\"en-us\",\"rate\":180}",
+                "{}", "{\"text\":\"\"}", "{\"text\":\"hi\",\"voice\":\"--help\"}",
+                "{\"text\":\"hi\",\"voice\":\"en; rm -rf /\"}", "{\"text\":\"hi\",\"rate\":5}", "{\"text\":\"hi\",\"speed\":100}");
     }
 
     @Test

@@ -1,43 +1,19 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract for the pure-Java fallback, which runs on every machine. */
-class FreeTtsSpeechToolTest extends GeneratorToolContract {
+class FreeTtsSpeechToolTest extends LocalToolContract {
 
-    @Override
-    protected GeneratorTool createTool() {
-        return LocalSpeechTool.freeTts();
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"text\":\"Hello from Modaweave.\",\"rate\":160}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"text\":7}"), args("{\"text\":\"hi\",\"voice\":\"-x\"}"),
-                args("{\"text\":\"hi\",\"pitch\":100}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
-    }
-
-    @Override
-    protected boolean cancellableDuringGeneration() {
-        return true;
+    FreeTtsSpeechToolTest() {
+        super(true, LocalSpeechTool::freeTts,
+                "{\"text\":\"Hello from Modaweave.\",\"rate\":160}",
+                "{}", "{\"text\":7}", "{\"text\":\"hi\",\"voice\":\"-x\"}", "{\"text\":\"hi\",\"pitch\":100}");
     }
 
     @Test

@@ -1,36 +1,18 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
 import javax.sound.sampled.AudioSystem;
 import java.io.ByteArrayInputStream;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PreviewAudioToolTest extends GeneratorToolContract {
+class PreviewAudioToolTest extends LocalToolContract {
 
-    @Override
-    protected GeneratorTool createTool() {
-        return new PreviewAudioTool();
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":1.5}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"prompt\":\"x\",\"durationSeconds\":0}"), args("{\"prompt\":\"x\",\"durationSeconds\":600}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
+    PreviewAudioToolTest() {
+        super(false, PreviewAudioTool::new,
+                "{\"prompt\":\"rain on a tin roof\",\"durationSeconds\":1.5}",
+                "{}", "{\"prompt\":\"x\",\"durationSeconds\":0}", "{\"prompt\":\"x\",\"durationSeconds\":600}");
     }
 
     @Test

@@ -1,15 +1,10 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.Artifact;
 import dev.modaweave.tools.Cancellation;
 import dev.modaweave.tools.GenerationRequest;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;
-import dev.modaweave.tools.Json;
 import dev.modaweave.tools.ProgressListener;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.generators.media.Media;
 import dev.modaweave.generators.local.internal.PreviewPainter;
 import org.junit.jupiter.api.Test;
@@ -18,48 +13,25 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PreviewImageEditToolTest extends GeneratorToolContract {
+class PreviewImageEditToolTest extends LocalToolContract {
 
-    private static final String ID = "art_abcdefghijklmnopqrstuvwxyz";
+    PreviewImageEditToolTest() {
+        super(false, PreviewImageEditTool::new,
+                "{\"image\":\"" + ID + "\",\"prompt\":\"make it winter\",\"strength\":0.7}",
+                "{\"prompt\":\"x\"}", "{\"image\":\"../../etc/passwd\",\"prompt\":\"x\"}",
+                "{\"image\":\"" + ID + "\",\"prompt\":\"x\",\"strength\":2}");
+    }
+
     private static final byte[] SOURCE = Media.png(PreviewPainter.paint("a house on a hill", 0, 120, 80, 0));
-
-    private static GenerationRequest.InputArtifact input(byte[] bytes) {
-        var artifact = new Artifact(ID, "image/png", bytes.length, "0".repeat(64), Map.of(), "upload",
-                Json.object(), List.of(), Instant.EPOCH);
-        return new GenerationRequest.InputArtifact(artifact, bytes);
-    }
-
-    @Override
-    protected GeneratorTool createTool() {
-        return new PreviewImageEditTool();
-    }
 
     @Override
     protected Map<String, GenerationRequest.InputArtifact> inputs() {
-        return Map.of("image", input(SOURCE));
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"image\":\"" + ID + "\",\"prompt\":\"make it winter\",\"strength\":0.7}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{\"prompt\":\"x\"}"), args("{\"image\":\"../../etc/passwd\",\"prompt\":\"x\"}"),
-                args("{\"image\":\"" + ID + "\",\"prompt\":\"x\",\"strength\":2}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
+        return Map.of("image", input(SOURCE, "image/png"));
     }
 
     @Test
@@ -97,7 +69,7 @@ class PreviewImageEditToolTest extends GeneratorToolContract {
     @Test
     void an_input_that_is_no_image_is_invalid_media() {
         var request = new GenerationRequest("job", validArguments(),
-                Map.of("image", input("<html>".getBytes())), Cancellation.create());
+                Map.of("image", input("<html>".getBytes(), "image/png")), Cancellation.create());
         assertThatThrownBy(() -> tool().generate(request, ProgressListener.NONE))
                 .isInstanceOf(InvalidMediaException.class).hasMessageContaining(ID);
     }
@@ -105,7 +77,7 @@ class PreviewImageEditToolTest extends GeneratorToolContract {
     @Test
     void an_input_larger_than_the_limit_is_refused_before_decoding() {
         byte[] huge = Media.png(new BufferedImage(2100, 4, BufferedImage.TYPE_INT_RGB));
-        var request = new GenerationRequest("job", validArguments(), Map.of("image", input(huge)), Cancellation.create());
+        var request = new GenerationRequest("job", validArguments(), Map.of("image", input(huge, "image/png")), Cancellation.create());
         assertThatThrownBy(() -> tool().generate(request, ProgressListener.NONE))
                 .isInstanceOf(InvalidArgumentsException.class).hasMessageContaining("2100x4");
     }

@@ -1,35 +1,16 @@
 package dev.modaweave.generators.local;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modaweave.tools.GeneratorTool;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import org.junit.jupiter.api.Test;
 
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PreviewImageToolTest extends GeneratorToolContract {
+class PreviewImageToolTest extends LocalToolContract {
 
-    @Override
-    protected GeneratorTool createTool() {
-        return new PreviewImageTool();
-    }
-
-    @Override
-    protected ObjectNode validArguments() {
-        return args("{\"prompt\":\"a red fox in the snow\",\"width\":200,\"height\":120}");
-    }
-
-    @Override
-    protected List<ObjectNode> invalidArguments() {
-        return List.of(args("{}"), args("{\"prompt\":\"\"}"), args("{\"prompt\":\"x\",\"width\":5000}"),
-                args("{\"prompt\":\"x\",\"style\":\"oil\"}"));
-    }
-
-    @Override
-    protected boolean deterministic() {
-        return true;
+    PreviewImageToolTest() {
+        super(false, PreviewImageTool::new,
+                "{\"prompt\":\"a red fox in the snow\",\"width\":200,\"height\":120}",
+                "{}", "{\"prompt\":\"\"}", "{\"prompt\":\"x\",\"width\":5000}", "{\"prompt\":\"x\",\"style\":\"oil\"}");
     }
 
     @Test

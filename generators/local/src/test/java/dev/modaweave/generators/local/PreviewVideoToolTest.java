@@ -2,59 +2,41 @@ package dev.modaweave.generators.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.generators.media.Executables;
-import dev.modaweave.tools.GeneratorTool;
 import dev.modaweave.tools.MediaTypes;
-import dev.modaweave.tools.contract.GeneratorToolContract;
 import dev.modaweave.tools.testing.RequiresProgram;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The video preview both ways: MP4 through ffmpeg (skipped without it unless {@code CI=true}) and the JDK's animated GIF. */
 class PreviewVideoToolTest {
 
-    static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(
-            "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":6,\"fps\":6,\"width\":96,\"height\":64}");
+    static final String VALID_JSON = "{\"prompt\":\"waves rolling onto a beach at sunset\",\"frames\":6,\"fps\":6,\"width\":96,\"height\":64}";
+    static final ObjectNode VALID = (ObjectNode) dev.modaweave.tools.Json.parse(VALID_JSON);
 
-    static List<ObjectNode> invalid() {
-        return List.of((ObjectNode) dev.modaweave.tools.Json.parse("{}"),
-                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"width\":97}"),
-                (ObjectNode) dev.modaweave.tools.Json.parse("{\"prompt\":\"x\",\"frames\":1000}"));
+    /** The contract over {@link #VALID_JSON}, for a tool with or without ffmpeg. */
+    abstract static class VideoContract extends LocalToolContract {
+
+        /** @param ffmpeg the ffmpeg program the tool uses, or null for the GIF fallback */
+        VideoContract(Supplier<Path> ffmpeg) {
+            super(true, () -> new PreviewVideoTool(ffmpeg.get(), Duration.ofMinutes(2)), VALID_JSON,
+                    "{}", "{\"prompt\":\"x\",\"width\":97}", "{\"prompt\":\"x\",\"frames\":1000}");
+        }
     }
 
     @Nested
     @RequiresProgram(value = "ffmpeg", debianPackage = "ffmpeg")
-    class WithFfmpeg extends GeneratorToolContract {
+    class WithFfmpeg extends VideoContract {
 
-        @Override
-        protected GeneratorTool createTool() {
-            return new PreviewVideoTool(Executables.find("ffmpeg").orElseThrow(), Duration.ofMinutes(2));
-        }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return VALID;
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return invalid();
-        }
-
-        @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @Override
-        protected boolean cancellableDuringGeneration() {
-            return true;
+        WithFfmpeg() {
+            super(() -> Executables.find("ffmpeg").orElseThrow());
         }
 
         @Test
@@ -73,31 +55,10 @@ class PreviewVideoToolTest {
     }
 
     @Nested
-    class WithoutFfmpeg extends GeneratorToolContract {
+    class WithoutFfmpeg extends VideoContract {
 
-        @Override
-        protected GeneratorTool createTool() {
-            return new PreviewVideoTool(null, Duration.ofMinutes(2));
-        }
-
-        @Override
-        protected ObjectNode validArguments() {
-            return VALID;
-        }
-
-        @Override
-        protected List<ObjectNode> invalidArguments() {
-            return invalid();
-        }
-
-        @Override
-        protected boolean deterministic() {
-            return true;
-        }
-
-        @Override
-        protected boolean cancellableDuringGeneration() {
-            return true;
+        WithoutFfmpeg() {
+            super(() -> null);
         }
 
         @Test

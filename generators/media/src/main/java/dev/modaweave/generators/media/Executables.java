@@ -1,11 +1,15 @@
 package dev.modaweave.generators.media;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.modaweave.tools.VideoFrames;
+
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds external programs (espeak-ng, ffmpeg) on the {@code PATH}, without running a shell. */
+/**
+ * Finds external programs (espeak-ng, ffmpeg) on the {@code PATH}, without running a shell. The
+ * lookup itself is {@link VideoFrames#executable(String)} in the tools module, which reads video
+ * frames with ffmpeg below this module; this is its name for the generators.
+ */
 public final class Executables {
 
     private Executables() {
@@ -13,19 +17,6 @@ public final class Executables {
 
     /** The first executable file called {@code name} in a {@code PATH} directory, or empty. */
     public static Optional<Path> find(String name) {
-        String path = System.getenv("PATH");
-        if (path == null || path.isBlank()) {
-            return Optional.empty();
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isBlank()) {
-                continue;
-            }
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        return VideoFrames.executable(name);
     }
 }

@@ -12,16 +12,15 @@ import java.util.Objects;
  * {@code linspace} (default), {@code leading} or {@code trailing}; epsilon or v prediction (the plain
  * Euler sampler also takes sample prediction); sigmas interpolated linearly between training timesteps.
  */
-final class EulerScheduler implements Scheduler {
+final class EulerScheduler extends NamedScheduler {
 
-    private final SchedulerConfig config;
     private final boolean ancestral;
     private final float[] trainingSigmas;
     private final PredictionType prediction;
     private final String spacing;
 
     EulerScheduler(SchedulerConfig config, boolean ancestral) {
-        this.config = config;
+        super(ancestral ? "euler-ancestral" : "euler", config);
         this.ancestral = ancestral;
         TrainingSchedule training = TrainingSchedule.of(config, 0.0001, 0.02, "linear");
         this.trainingSigmas = new float[training.alphasCumprod.length];
@@ -54,45 +53,11 @@ final class EulerScheduler implements Scheduler {
     }
 
     @Override
-    public String name() {
-        return ancestral ? "euler-ancestral" : "euler";
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
     public Schedule schedule(int steps) {
         int n = config.numTrainTimesteps();
         TrainingSchedule.requireSteps(steps, n);
-        float[] timesteps;
-        switch (spacing) {
-            case "linspace" -> {
-                double[] values = TrainingSchedule.linspaceNumpy(0, n - 1, steps);
-                timesteps = new float[steps];
-                for (int i = 0; i < steps; i++) {
-                    timesteps[i] = (float) values[steps - 1 - i];
-                }
-            }
-            case "leading" -> {
-                int ratio = n / steps;
-                timesteps = new float[steps];
-                for (int i = 0; i < steps; i++) {
-                    timesteps[i] = (float) (steps - 1 - i) * ratio + config.stepsOffset();
-                }
-            }
-            case "trailing" -> {
-                double[] values = TrainingSchedule.arangeDown(n, 0, -(double) n / steps);
-                timesteps = new float[values.length];
-                for (int i = 0; i < values.length; i++) {
-                    timesteps[i] = (float) TrainingSchedule.roundHalfEven(values[i]) - 1;
-                }
-            }
-            default -> throw new IllegalArgumentException("timestep_spacing '" + spacing
-                    + "' is not supported by Euler; use linspace, leading or trailing");
-        }
+        float[] timesteps = TrainingSchedule.spacedTimesteps(spacing, n, steps, config.stepsOffset(), false,
+                "Euler; use linspace, leading or trailing");
         float[] sigmas = new float[timesteps.length + 1];
         float max = 0;
         for (int i = 0; i < timesteps.length; i++) {
@@ -100,23 +65,7 @@ final class EulerScheduler implements Scheduler {
             max = Math.max(max, sigmas[i]);
         }
         float initSigma = spacing.equals("leading") ? (float) Math.sqrt(max * max + 1) : max;
-        float[] plan = timesteps;
-        return new Schedule() {
-            @Override
-            public float[] timesteps() {
-                return plan.clone();
-            }
-
-            @Override
-            public int size() {
-                return plan.length;
-            }
-
-            @Override
-            public float timestep(int index) {
-                return plan[index];
-            }
-
+        return new PlannedSchedule(timesteps) {
             @Override
             public float initNoiseSigma() {
                 return initSigma;
@@ -151,8 +100,7 @@ final class EulerScheduler implements Scheduler {
                 float up = (float) Math.sqrt(to * to * (from * from - to * to) / (from * from));
                 float down = (float) Math.sqrt(to * to - up * up);
                 NDArray next = sample.add(derivative.mul(down - sigma));
-                NDArray noise = sample.getManager().create(random.normal(modelOutput.getShape().getShape()),
-                        modelOutput.getShape());
+                NDArray noise = freshNoise(random, modelOutput, sample);
                 return next.add(noise.mul(up));
             }
 

@@ -1,5 +1,7 @@
 package dev.modaweave.generators.diffusion.schedulers;
 
+import ai.djl.ndarray.NDArray;
+
 /**
  * The betas and cumulative alpha products of the training noise schedule, computed in float32
  * the way PyTorch does ({@code torch.linspace} from both ends, cumulative product accumulated in double).
@@ -103,6 +105,76 @@ final class TrainingSchedule {
         }
         out[num - 1] = stop;
         return out;
+    }
+
+    /** The last step's previous cumulative alpha: 1 with {@code set_alpha_to_one} (the default), else the first one. */
+    float finalAlphaCumprod(SchedulerConfig config) {
+        return config.flag("set_alpha_to_one", true) ? 1f : alphasCumprod[0];
+    }
+
+    /** {@code original} noised to the level of training timestep {@code t}: {@code sqrt(a) x + sqrt(1 - a) noise}. */
+    NDArray addNoise(NDArray original, NDArray noise, int t) {
+        float alpha = alphasCumprod[t];
+        return original.mul((float) Math.sqrt(alpha)).add(noise.mul((float) Math.sqrt(1 - alpha)));
+    }
+
+    /**
+     * The predicted clean sample from the model's output at a timestep whose cumulative alpha has
+     * the square roots {@code sqrtAlpha} and {@code sqrtBeta} ({@code sqrt(1 - alpha)}).
+     */
+    static NDArray predictOriginal(PredictionType prediction, NDArray modelOutput, NDArray sample,
+                                   float sqrtAlpha, float sqrtBeta) {
+        return switch (prediction) {
+            case EPSILON -> sample.sub(modelOutput.mul(sqrtBeta)).div(sqrtAlpha);
+            case V_PREDICTION -> sample.mul(sqrtAlpha).sub(modelOutput.mul(sqrtBeta));
+            case SAMPLE -> modelOutput;
+        };
+    }
+
+    /** Rejects {@code thresholding: true}, which {@code scheduler} does not implement. */
+    static void rejectThresholding(SchedulerConfig config, String scheduler) {
+        if (config.flag("thresholding", false)) {
+            throw new IllegalArgumentException(scheduler + " thresholding is not supported; set thresholding to false");
+        }
+    }
+
+    /**
+     * The inference timesteps, noisiest first, for diffusers' {@code timestep_spacing}: {@code linspace}
+     * (rounded half to even when {@code roundLinspace}, else kept fractional), {@code leading} (plus
+     * {@code offset}) or {@code trailing}, over {@code n} training timesteps.
+     *
+     * @param unsupported what follows "is not supported by " in the error for any other spacing
+     */
+    static float[] spacedTimesteps(String spacing, int n, int steps, int offset, boolean roundLinspace,
+                                   String unsupported) {
+        float[] timesteps;
+        switch (spacing) {
+            case "linspace" -> {
+                double[] values = linspaceNumpy(0, n - 1, steps);
+                timesteps = new float[steps];
+                for (int i = 0; i < steps; i++) {
+                    double value = values[steps - 1 - i];
+                    timesteps[i] = roundLinspace ? (long) roundHalfEven(value) : (float) value;
+                }
+            }
+            case "leading" -> {
+                int ratio = n / steps;
+                timesteps = new float[steps];
+                for (int i = 0; i < steps; i++) {
+                    timesteps[i] = (long) (steps - 1 - i) * ratio + offset;
+                }
+            }
+            case "trailing" -> {
+                double[] values = arangeDown(n, 0, -(double) n / steps);
+                timesteps = new float[values.length];
+                for (int i = 0; i < values.length; i++) {
+                    timesteps[i] = (long) roundHalfEven(values[i]) - 1;
+                }
+            }
+            default -> throw new IllegalArgumentException("timestep_spacing '" + spacing
+                    + "' is not supported by " + unsupported);
+        }
+        return timesteps;
     }
 
     static void requireSteps(int steps, int max) {

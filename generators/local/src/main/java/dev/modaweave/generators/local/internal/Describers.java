@@ -3,11 +3,17 @@ package dev.modaweave.generators.local.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modaweave.tools.ArgumentsSchema;
 import dev.modaweave.tools.GenerationRequest;
+import dev.modaweave.tools.GenerationResult;
 import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
+import dev.modaweave.tools.ProgressListener;
 
-/** What the offline describers share: their arguments schema and the input artifact lookup. */
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+
+/** What the offline describers share: their arguments schema, the input artifact lookup and the finished result. */
 public final class Describers {
 
     /** How every offline description starts, so neither a model nor a person takes it for a caption. */
@@ -27,6 +33,15 @@ public final class Describers {
         return schema;
     }
 
+    /**
+     * A describer's descriptor and checks: it takes one {@code modality} artifact (described to the
+     * model as {@code argument}), answers text, runs two at a time and is marked a preview.
+     */
+    public static PreviewSupport support(String name, String task, Modality modality, String argument, String description) {
+        return PreviewSupport.of(name, task, Set.of(modality), Modality.TEXT, schema(modality, argument), description,
+                "{\"" + modality.wireName() + "\":\"art_aaaaaaaaaaaaaaaaaaaaaaaaaa\"}", 2);
+    }
+
     /** The input artifact of the call's {@code <modality>} argument. */
     public static GenerationRequest.InputArtifact input(GenerationRequest request, String tool, Modality modality) {
         GenerationRequest.InputArtifact input = request.inputs().get(modality.wireName());
@@ -35,5 +50,11 @@ public final class Describers {
                     + modality.wireName() + "' was not handed to the tool; pass it in GenerationRequest.inputs()");
         }
         return input;
+    }
+
+    /** Reports the call done and answers the description as UTF-8 plain text with {@code attributes}. */
+    public static GenerationResult described(CharSequence text, ProgressListener progress, Map<String, Object> attributes) {
+        progress.progress(1, "described");
+        return new GenerationResult(text.toString().getBytes(StandardCharsets.UTF_8), "text/plain", attributes);
     }
 }

@@ -1,5 +1,6 @@
 package dev.modaweave.generators.local.internal;
 
+import dev.modaweave.tools.InvalidArgumentsException;
 import dev.modaweave.tools.InvalidMediaException;
 
 import javax.imageio.ImageIO;
@@ -88,26 +89,48 @@ public final class MediaFacts {
 
     /** Decodes a PNG, JPEG, GIF or BMP, checking its declared size before any pixel is read. */
     public static BufferedImage decodeImage(byte[] bytes, String what) {
+        return decodeImage(bytes, what, " is not a PNG, JPEG, GIF or BMP picture this tool can read", MAX_SIDE,
+                (width, height) -> new InvalidMediaException(what + " is " + width + "x" + height + ", larger than "
+                        + MAX_SIDE + " on a side"));
+    }
+
+    /** The error for a picture whose declared size is over the limit: an invalid-media or invalid-arguments exception. */
+    @FunctionalInterface
+    public interface TooLarge {
+        /** The exception to throw for a {@code width} x {@code height} picture. */
+        RuntimeException error(int width, int height);
+    }
+
+    /**
+     * Decodes a PNG, JPEG, GIF or BMP, checking its declared size against {@code maxSide} before any
+     * pixel is decoded, so a small file claiming a huge image cannot exhaust memory.
+     *
+     * @param what       names the picture in messages
+     * @param unreadable what follows {@code what} in the error when no reader knows the format
+     * @param tooLarge   the error when a side is over {@code maxSide}
+     * @throws InvalidMediaException when the bytes are no picture or cannot be decoded
+     */
+    public static BufferedImage decodeImage(byte[] bytes, String what, String unreadable, int maxSide, TooLarge tooLarge) {
         try (ImageInputStream stream = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
             if (!readers.hasNext()) {
-                throw new InvalidMediaException(what + " is not a PNG, JPEG, GIF or BMP picture this tool can read");
+                throw new InvalidMediaException(what + unreadable);
             }
             ImageReader reader = readers.next();
             try {
                 reader.setInput(stream, true, true);
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
-                if (width > MAX_SIDE || height > MAX_SIDE) {
-                    throw new InvalidMediaException(what + " is " + width + "x" + height + ", larger than " + MAX_SIDE + " on a side");
+                if (width > maxSide || height > maxSide) {
+                    throw tooLarge.error(width, height);
                 }
                 return reader.read(0);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
-            if (e instanceof InvalidMediaException invalid) {
-                throw invalid;
+            if (e instanceof InvalidMediaException || e instanceof InvalidArgumentsException) {
+                throw (RuntimeException) e;
             }
             throw new InvalidMediaException(what + " cannot be decoded: " + e.getMessage(), e);
         }
