@@ -1,7 +1,6 @@
 package dev.modaweave.generators.diffusion.schedulers;
 
 import ai.djl.ndarray.NDArray;
-import dev.modaweave.generators.diffusion.TorchRandom;
 
 /**
  * A {@link Schedule} over a fixed array of timesteps, noisiest first: the bookkeeping every scheduler
