@@ -28,8 +28,9 @@ import java.util.Map;
 /**
  * The TorchScript components of one pipeline, loaded once on one device: each file is loaded a
  * single time even when several components call different methods of it ({@code vae.pt#encode},
- * {@code vae.pt#decode}, called through DJL's {@code module_method:} input). Inputs are cast to the
- * component's dtype (float16 traces on a GPU) and outputs come back as float32.
+ * {@code vae.pt#decode}, called through DJL's {@code module_method:} input). Floating inputs of rank 2
+ * or more are cast to the component's dtype (float16 traces on a GPU), timestep vectors stay float32,
+ * and outputs come back as float32.
  */
 public final class Components implements AutoCloseable {
 
@@ -170,8 +171,10 @@ public final class Components implements AutoCloseable {
             list.add(marker);
         }
         for (NDArray input : inputs) {
-            boolean floating = input.getDataType().isFloating();
-            list.add(floating && input.getDataType() != b.dtype() ? input.toType(b.dtype(), false) : input);
+            // activations (latents, text states, images) take the trace's dtype; a timestep vector stays
+            // float32 as diffusers passes it, so float16 traces do not round 887.9 to 888
+            boolean activation = input.getDataType().isFloating() && input.getShape().dimension() >= 2;
+            list.add(activation && input.getDataType() != b.dtype() ? input.toType(b.dtype(), false) : input);
         }
         try {
             NDList out = b.model().getBlock().forward(new ParameterStore(manager, false), list, false);
