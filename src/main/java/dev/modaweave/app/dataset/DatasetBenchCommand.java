@@ -232,6 +232,8 @@ public final class DatasetBenchCommand implements Runnable {
         o.put("foundAlsoByExact", bothDropped);
         o.put("recall", exactDropped == 0 ? 1.0 : Math.round(1000.0 * bothDropped / exactDropped) / 1000.0);
         o.put("precision", approximateDropped == 0 ? 1.0 : Math.round(1000.0 * bothDropped / approximateDropped) / 1000.0);
+        o.put("exactComparisons", exact.comparisons());
+        o.put("comparisons", approximate.comparisons());
         o.put("exactSeconds", round(exact.seconds()));
         o.put("seconds", round(approximate.seconds()));
         o.put("note", "near-duplicates (beyond the exact normalised ones) removed on the first captions of the "
