@@ -646,7 +646,18 @@ final class ServeServer implements AutoCloseable {
         synchronized (turns) {
             draining.set(true);
         }
-        if (!awaitDelivered(options.drainTimeout().toMillis())) {
+        long drainStart = System.nanoTime();
+        // turns other cluster members started through the bus API drain alongside the HTTP and bridge turns
+        Future<Void> busTurns = runtime.busApi().map(api -> api.drain()).orElse(Future.succeededFuture());
+        boolean delivered = awaitDelivered(options.drainTimeout().toMillis());
+        long remaining = options.drainTimeout().toMillis() - (System.nanoTime() - drainStart) / 1_000_000L;
+        try {
+            busTurns.await(Math.max(1, remaining), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} bus-API turns still running after the {} drain timeout; the agent cancels them as it closes",
+                    runtime.busApi().map(api -> api.runningTurns()).orElse(0), options.drainTimeout());
+        }
+        if (!delivered) {
             List<RunningTurn> left = List.copyOf(turns.values());
             LOG.warn("{} turns still running after the {} drain timeout; cancelling them", left.size(), options.drainTimeout());
             for (RunningTurn turn : left) {
