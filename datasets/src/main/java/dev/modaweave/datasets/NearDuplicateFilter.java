@@ -273,16 +273,13 @@ public final class NearDuplicateFilter {
                         }
                         marks[j] = i + 1;
                         considered++;
-                        comparisons++;
-                        if (dot(v, vectors[j]) >= options.threshold()) {
+                        if (near(v, j)) {
                             duplicate = true;
                             break;
                         }
                     }
                 }
-                kept[i] = !duplicate;
-                if (duplicate) {
-                    dropped++;
+                if (decide(i, duplicate)) {
                     continue;
                 }
                 for (int k = 0; k < keys.length; k++) {
@@ -323,22 +320,29 @@ public final class NearDuplicateFilter {
             embed(toEmbed);
             for (int i = from; i < to; i++) {
                 boolean duplicate = false;
-                float[] v = vectors[i];
                 for (int j : candidates.get(i - from)) {
-                    if (!kept[j]) {
-                        continue;
-                    }
-                    comparisons++;
-                    if (dot(v, vectors[j]) >= options.threshold()) {
+                    if (kept[j] && near(vectors[i], j)) {
                         duplicate = true;
                         break;
                     }
                 }
-                kept[i] = !duplicate;
-                if (duplicate) {
-                    dropped++;
-                }
+                decide(i, duplicate);
             }
+        }
+
+        /** Whether {@code v} is a near-duplicate of caption {@code j}; counts the comparison. */
+        private boolean near(float[] v, int j) {
+            comparisons++;
+            return dot(v, vectors[j]) >= options.threshold();
+        }
+
+        /** Records whether caption {@code i} is kept; returns whether it was dropped. */
+        private boolean decide(int i, boolean duplicate) {
+            kept[i] = !duplicate;
+            if (duplicate) {
+                dropped++;
+            }
+            return duplicate;
         }
 
         private Set<Integer> rangeOf(int from, int to) {
