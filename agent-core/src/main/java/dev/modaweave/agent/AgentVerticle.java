@@ -20,11 +20,18 @@ import java.util.Objects;
  * {@code {"accepted":false,"error":{"code":…,"message":…}}}. The turn's events are then published,
  * in order and numbered by {@code seq}, on {@code modaweave.session.<sessionId>}: subscribe to it
  * before sending the request. {@code {"action":"cancel","sessionId":…}} cancels the running turn.
+ *
+ * <p>{@link #drain()} is the first half of a graceful stop: from then on a turn request is refused with
+ * code {@code shutting_down} (cancel requests are still answered), and the returned future completes once
+ * every turn this API started has published its last event.
  */
 public final class AgentVerticle extends VerticleBase {
 
     private final Agent agent;
     private MessageConsumer<JsonObject> consumer;
+    /** The last-event futures of the turns this API started and that have not ended; safe from any thread. */
+    private final java.util.Set<Future<JsonObject>> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     public AgentVerticle(Agent agent) {
         this.agent = Objects.requireNonNull(agent, "agent");
@@ -41,6 +48,23 @@ public final class AgentVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         return Future.all(consumer == null ? Future.succeededFuture() : consumer.unregister(), agent.close());
+    }
+
+    /**
+     * Stops taking turns (a turn request is then answered {@code {"accepted":false,"error":{"code":
+     * "shutting_down",…}}}) and completes when every turn this API started has ended. Safe to call from
+     * any thread and more than once.
+     */
+    public Future<Void> drain() {
+        draining = true;
+        io.vertx.core.Promise<Void> all = io.vertx.core.Promise.promise();
+        context.runOnContext(v -> Future.join(new ArrayList<>(running)).onComplete(ar -> all.complete()));
+        return all.future();
+    }
+
+    /** Turns this API started that have not ended yet. */
+    public int runningTurns() {
+        return running.size();
     }
 
     private void onRequest(Message<JsonObject> message) {
@@ -71,6 +95,10 @@ public final class AgentVerticle extends VerticleBase {
             message.reply(refusal("bad_request", e.getMessage()));
             return;
         }
+        if (draining) {
+            message.reply(refusal("shutting_down", "this node is shutting down and takes no new turns; try another node"));
+            return;
+        }
         String turnId = Agent.newTurnId();
         String address = EventBusAddresses.session(sessionId);
         agent.startTurn(sessionId, turnId, input, event -> vertx.eventBus().publish(address, event)).onComplete(ar -> {
@@ -78,6 +106,9 @@ public final class AgentVerticle extends VerticleBase {
                 String code = ar.cause() instanceof IllegalStateException ? "session_busy" : "bad_request";
                 message.reply(refusal(code, ar.cause().getMessage()));
             } else {
+                Future<JsonObject> last = ar.result();
+                running.add(last);
+                last.onComplete(done -> running.remove(last));
                 message.reply(new JsonObject().put("accepted", true).put("sessionId", sessionId).put("turnId", turnId).put("events", address));
             }
         });

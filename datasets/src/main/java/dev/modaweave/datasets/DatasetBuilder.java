@@ -273,7 +273,7 @@ public final class DatasetBuilder {
         private long seed = 42;
         private Long size;
         private NearDuplicateFilter.Options dedup = NearDuplicateFilter.Options.defaults();
-        private Supplier<SentenceEmbedder> embedder = SentenceEmbedder::miniLm;
+        private Supplier<SentenceEmbedder> embedder = SentenceEmbedder::miniLmQuantized;
         private Paraphraser paraphraser;
         private double paraphraseShare = 1.0;
         private final Set<ExportFormat> formats = EnumSet.allOf(ExportFormat.class);
@@ -298,7 +298,7 @@ public final class DatasetBuilder {
             return this;
         }
         public Builder dedup(NearDuplicateFilter.Options options) { this.dedup = options; return this; }
-        /** The embedder of the near-duplicate pass; all-MiniLM-L6-v2 by default. */
+        /** The embedder of the near-duplicate pass; all-MiniLM-L6-v2 with 8-bit weights by default. */
         public Builder embedder(Supplier<SentenceEmbedder> embedder) { this.embedder = embedder; return this; }
         /** Paraphrases this share (0..1) of the user texts with {@code paraphraser}. */
         public Builder paraphraser(Paraphraser paraphraser, double share) {

@@ -54,7 +54,8 @@ class NearDuplicateFilterTest {
 
         NearDuplicateFilter.Result exact = new NearDuplicateFilter(SentenceEmbedder.miniLm(),
                 loose.withMode(NearDuplicateFilter.Mode.ALL_PAIRS)).filter(input);
-        NearDuplicateFilter.Result lexical = new NearDuplicateFilter(SentenceEmbedder.miniLm(), loose).filter(input);
+        NearDuplicateFilter.Result lexical = new NearDuplicateFilter(SentenceEmbedder.miniLm(),
+                loose.withMode(NearDuplicateFilter.Mode.LEXICAL)).filter(input);
 
         assertThat(exact.kept()).extracting(Caption::id).containsExactly("1", "3");
         assertThat(exact.comparisons()).isEqualTo(2);
@@ -80,7 +81,7 @@ class NearDuplicateFilterTest {
         Caption first = input.get(0);
         input.add(new Caption("dup", first.text().replace(".", "") + " today", first.modality(), "test", ""));
         NearDuplicateFilter.Result lexical = new NearDuplicateFilter(new HashingEmbedder(),
-                NearDuplicateFilter.Options.defaults().withThreshold(0.8)).filter(input);
+                NearDuplicateFilter.Options.defaults().withThreshold(0.8).withMode(NearDuplicateFilter.Mode.LEXICAL)).filter(input);
         NearDuplicateFilter.Result embedding = new NearDuplicateFilter(new HashingEmbedder(),
                 NearDuplicateFilter.Options.defaults().withThreshold(0.8).withMode(NearDuplicateFilter.Mode.EMBEDDING))
                 .filter(input);
@@ -89,6 +90,62 @@ class NearDuplicateFilterTest {
         assertThat(lexical.embedded()).isLessThan(input.size());
         assertThat(lexical.kept()).extracting(Caption::id).doesNotContain("dup");
         assertThat(embedding.kept()).extracting(Caption::id).doesNotContain("dup");
+    }
+
+    @Test
+    void embedding_mode_finds_what_exact_search_finds_on_thousands_of_captions() {
+        // Clusters of paraphrases: a base caption and variants of it, among unrelated captions, enough of them
+        // that the hyperplanes pass through the captions' mean.
+        String[] subjects = {"dog", "cat", "horse", "child", "woman", "man", "bird", "boat", "car", "train", "cow", "bus"};
+        String[] actions = {"runs across", "sits beside", "walks along", "rests near", "jumps over", "stands on"};
+        String[] places = {"a grassy field", "a sandy beach", "a busy street", "a wooden bridge", "a snowy hill",
+                "a quiet lake", "an old barn", "a city park", "a stone wall", "a red door"};
+        List<Caption> input = new ArrayList<>();
+        for (String subject : subjects) {
+            for (String action : actions) {
+                for (String place : places) {
+                    String base = "a " + subject + " " + action + " " + place;
+                    input.add(image("c" + input.size(), base));
+                    input.add(image("c" + input.size(), base + " on a sunny day"));
+                    input.add(image("c" + input.size(), "close-up of " + base));
+                }
+            }
+        }
+        assertThat(input.size()).isGreaterThan(NearDuplicateFilter.MIN_CENTRED);
+        NearDuplicateFilter.Options options = NearDuplicateFilter.Options.defaults();
+        float[][] vectors = SentenceEmbedder.miniLmQuantized().embed(input.stream().map(Caption::text).toList());
+        java.util.Map<String, float[]> byText = new java.util.HashMap<>();
+        for (int i = 0; i < input.size(); i++) {
+            byText.put(input.get(i).text(), vectors[i]);
+        }
+        SentenceEmbedder same = texts -> texts.stream().map(byText::get).toArray(float[][]::new);
+
+        NearDuplicateFilter.Result exact = new NearDuplicateFilter(same, options.withMode(NearDuplicateFilter.Mode.ALL_PAIRS))
+                .filter(input);
+        NearDuplicateFilter.Result hashed = new NearDuplicateFilter(same, options).filter(input);
+
+        assertThat(exact.nearDuplicates()).isGreaterThan(200);
+        java.util.Set<String> keptExact = new java.util.HashSet<>();
+        exact.kept().forEach(c -> keptExact.add(c.id()));
+        long agree = hashed.kept().stream().filter(c -> keptExact.contains(c.id())).count();
+        assertThat((double) agree / exact.kept().size()).isGreaterThan(0.97);
+        assertThat(hashed.nearDuplicates()).isBetween((int) (exact.nearDuplicates() * 0.95), exact.nearDuplicates());
+        assertThat(hashed.comparisons()).isLessThan(exact.comparisons() / 4);
+    }
+
+    @Test
+    void the_eight_bit_model_is_the_default_of_the_builder_and_agrees_with_the_full_one() {
+        List<String> texts = List.of("A man riding a wave on top of a surfboard.", "A man is riding a wave on top of a surfboard.",
+                "A plate of food with broccoli and rice.");
+        float[][] full = SentenceEmbedder.miniLm().embed(texts);
+        float[][] small = SentenceEmbedder.named("minilm-q").embed(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(SentenceEmbedder.cosine(full[i], small[i])).isGreaterThan(0.95);
+        }
+        assertThat(SentenceEmbedder.cosine(small[0], small[1])).isGreaterThan(0.92);
+        assertThat(SentenceEmbedder.cosine(small[0], small[2])).isLessThan(0.5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SentenceEmbedder.named("bert"))
+                .hasMessageContaining("unknown embedder 'bert'").hasMessageContaining("minilm-q");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.modaweave.datasets.ExportFormat;
 import dev.modaweave.datasets.Exporters;
 import dev.modaweave.datasets.LlmConfigFiles;
 import dev.modaweave.datasets.NearDuplicateFilter;
+import dev.modaweave.datasets.SentenceEmbedder;
 import dev.modaweave.datasets.Paraphraser;
 import dev.modaweave.tools.Json;
 import dev.modaweave.tools.Modality;
@@ -50,10 +51,16 @@ final class DatasetBuildCommand implements Callable<Integer> {
             description = "Near-duplicate cosine threshold of all-MiniLM-L6-v2 embeddings (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--dedup", defaultValue = "lexical", paramLabel = "MODE",
-            description = "Candidate search before the cosine check: lexical (MinHash), embedding (embed all), "
-                    + "all-pairs (every pair, exact search), exact (exact duplicates only) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dedup", defaultValue = "embedding", paramLabel = "MODE",
+            description = "Candidate search before the cosine check: embedding (embed all, hyperplane LSH), lexical "
+                    + "(MinHash over words), all-pairs (every pair, exact search), exact (exact duplicates only) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String dedupMode;
+
+    @Option(names = "--embedder", defaultValue = "minilm-q", paramLabel = "NAME",
+            description = "Sentence embedder of the near-duplicate check: minilm-q (all-MiniLM-L6-v2 with 8-bit weights) "
+                    + "or minilm (full precision) (default: ${DEFAULT-VALUE}).")
+    String embedderName;
 
     @Option(names = "--min-jaccard", defaultValue = "0.5",
             description = "Lexical mode: least estimated word Jaccard of a candidate pair to embed (default: ${DEFAULT-VALUE}).")
@@ -125,6 +132,8 @@ final class DatasetBuildCommand implements Callable<Integer> {
             if (size != null) {
                 b.size(size);
             }
+            SentenceEmbedder embedder = SentenceEmbedder.named(embedderName);
+            b.embedder(() -> embedder);
             b.dedup(NearDuplicateFilter.Options.defaults().withThreshold(threshold)
                     .withMode(NearDuplicateFilter.Mode.valueOf(dedupMode.toUpperCase(Locale.ROOT).replace('-', '_')))
                     .withMinJaccard(minJaccard));

@@ -60,10 +60,12 @@ public final class AgentRuntime implements AutoCloseable {
     private final List<ToolWorker> workers;
     private final List<String> workerDeployments;
     private final Agent agent;
+    private final AgentVerticle busApi;
     private final boolean clustered;
 
     private AgentRuntime(Vertx vertx, Path storeRoot, ArtifactStore store, ToolRegistry registry, List<GeneratorTool> tools,
-                         List<ToolWorker> workers, List<String> workerDeployments, Agent agent, boolean clustered) {
+                         List<ToolWorker> workers, List<String> workerDeployments, Agent agent, AgentVerticle busApi,
+                         boolean clustered) {
         this.vertx = vertx;
         this.storeRoot = storeRoot;
         this.store = store;
@@ -72,6 +74,7 @@ public final class AgentRuntime implements AutoCloseable {
         this.workers = List.copyOf(workers);
         this.workerDeployments = List.copyOf(workerDeployments);
         this.agent = agent;
+        this.busApi = busApi;
         this.clustered = clustered;
     }
 
@@ -108,6 +111,11 @@ public final class AgentRuntime implements AutoCloseable {
 
     public Agent agent() {
         return agent;
+    }
+
+    /** The agent's event-bus API ({@code modaweave.agent}), when this runtime serves it. */
+    public java.util.Optional<AgentVerticle> busApi() {
+        return java.util.Optional.ofNullable(busApi);
     }
 
     /** Whether this node is a member of a cluster. */
@@ -331,13 +339,16 @@ public final class AgentRuntime implements AutoCloseable {
                             : InputProjector.captions(vertx, artifacts));
                 }
                 Agent agent = agentBuilder.build();
+                AgentVerticle api = null;
                 if (busApi) {
-                    vertx.deployVerticle(new AgentVerticle(agent)).await(10, TimeUnit.SECONDS);
+                    api = new AgentVerticle(agent);
+                    vertx.deployVerticle(api).await(10, TimeUnit.SECONDS);
                     vertx.deployVerticle(new ArtifactReader(artifacts)).await(10, TimeUnit.SECONDS);
                 } else {
                     agent.start().await(10, TimeUnit.SECONDS);
                 }
-                return new AgentRuntime(vertx, root, artifacts, registry, served, workers, workerDeployments, agent, manager != null);
+                return new AgentRuntime(vertx, root, artifacts, registry, served, workers, workerDeployments, agent, api,
+                        manager != null);
             } catch (Exception e) {
                 try {
                     vertx.close().await(30, TimeUnit.SECONDS);

@@ -181,6 +181,7 @@ final class ServeServer implements AutoCloseable {
         endpoints.add("/v1/artifacts/:id", HttpMethod.GET, HttpMethod.HEAD).handler(artifacts::download);
         vertx.eventBus().localConsumer(bridge.turnsAddress(), this::bridgeRequest);
         router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(options.maxTurnBytes()));
+        router.post("/eventbus/*").handler(ServeServer::closeAfterXhrReceive);
         router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge.options(), bridge));
         router.route("/v1/*").handler(ctx -> endpoints.notAnswered(ctx, "endpoint"));
         router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
@@ -191,6 +192,20 @@ final class ServeServer implements AutoCloseable {
         router.route().last().handler(ctx -> endpoints.notAnswered(ctx, "resource"));
         router.route().failureHandler(HttpError::handleFailure);
         return router;
+    }
+
+    /**
+     * SockJS's xhr-polling and xhr-streaming receivers close the connection once their response ends, but
+     * say nothing of it in the response: a keep-alive client (node's http agent) sends its next poll on
+     * the same socket at once, the close resets it, and sockjs-client ends the session with 1006
+     * "permanent" in the middle of a turn. {@code Connection: close} tells the client not to reuse it.
+     */
+    private static void closeAfterXhrReceive(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (path != null && (path.endsWith("/xhr") || path.endsWith("/xhr_streaming"))) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        ctx.next();
     }
 
     private static Path uploadsDirectory() {
@@ -631,7 +646,18 @@ final class ServeServer implements AutoCloseable {
         synchronized (turns) {
             draining.set(true);
         }
-        if (!awaitDelivered(options.drainTimeout().toMillis())) {
+        long drainStart = System.nanoTime();
+        // turns other cluster members started through the bus API drain alongside the HTTP and bridge turns
+        Future<Void> busTurns = runtime.busApi().map(api -> api.drain()).orElse(Future.succeededFuture());
+        boolean delivered = awaitDelivered(options.drainTimeout().toMillis());
+        long remaining = options.drainTimeout().toMillis() - (System.nanoTime() - drainStart) / 1_000_000L;
+        try {
+            busTurns.await(Math.max(1, remaining), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("{} bus-API turns still running after the {} drain timeout; the agent cancels them as it closes",
+                    runtime.busApi().map(api -> api.runningTurns()).orElse(0), options.drainTimeout());
+        }
+        if (!delivered) {
             List<RunningTurn> left = List.copyOf(turns.values());
             LOG.warn("{} turns still running after the {} drain timeout; cancelling them", left.size(), options.drainTimeout());
             for (RunningTurn turn : left) {

@@ -335,4 +335,40 @@ class ServeBridgeTest {
         });
         socket.closed.get(60, TimeUnit.SECONDS);
     }
+
+    @Test
+    void shutdown_drains_the_turns_other_cluster_members_started_through_the_bus_api(@TempDir Path store) throws Exception {
+        GateModel model = new GateModel(1);
+        ServeServer server = ServeServer.start(ServeOptions.local(0, store), AgentRuntime.builder().model(model));
+        io.vertx.core.Vertx vertx = server.runtime().vertx();
+        BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
+        vertx.eventBus().<JsonObject>consumer(dev.modaweave.tools.EventBusAddresses.session("bus-a"), m -> events.add(m.body()))
+                .completion().await(10, TimeUnit.SECONDS);
+        assertThat(busTurn(vertx, "bus-a").getBoolean("accepted")).isTrue();
+        StreamingChatResponseHandler running = model.next();
+
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(server::close);
+        JsonObject late;
+        int attempt = 0;
+        do {
+            late = busTurn(vertx, "bus-late-" + attempt++);
+        } while (late.getBoolean("accepted", false) && attempt < 10_000);
+        assertThat(late.getBoolean("accepted")).isFalse();
+        assertThat(late.getJsonObject("error").getString("code")).isEqualTo("shutting_down");
+        assertThat(closed).isNotDone();
+
+        GateModel.answer(running, "bus answer");
+        JsonObject last;
+        do {
+            last = events.poll(60, TimeUnit.SECONDS);
+            assertThat(last).as("an event of the bus turn within 60 s").isNotNull();
+        } while (!last.getString("type").startsWith("turn_"));
+        assertThat(last.getString("type")).isEqualTo("turn_done");
+        closed.get(60, TimeUnit.SECONDS);
+    }
+
+    private static JsonObject busTurn(io.vertx.core.Vertx vertx, String sessionId) throws Exception {
+        return vertx.eventBus().<JsonObject>request(dev.modaweave.tools.EventBusAddresses.AGENT, new JsonObject()
+                .put("sessionId", sessionId).put("message", new JsonObject().put("text", "hello"))).await(10, TimeUnit.SECONDS).body();
+    }
 }

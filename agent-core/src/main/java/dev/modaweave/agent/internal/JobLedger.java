@@ -20,7 +20,15 @@ public interface JobLedger {
 
     Future<JobRecord> get(String jobId);
 
+    /**
+     * Writes the record. A record without a result never replaces one with a result: the news that a job
+     * is running can arrive after its worker's result (a late attempt, another node), and the result wins.
+     */
     Future<Void> put(JobRecord record);
+
+    private static boolean hasArtifact(String recordJson) {
+        return JobRecord.fromJson(new io.vertx.core.json.JsonObject(recordJson)).hasArtifact();
+    }
 
     /** The ledger that fits {@code vertx}: clustered map when clustered, memory otherwise. */
     static Future<JobLedger> forVertx(Vertx vertx, long retentionMillis) {
@@ -61,7 +69,10 @@ public interface JobLedger {
         public Future<Void> put(JobRecord record) {
             String text = record.toJson().encode();
             synchronized (this) {
-                records.put(record.jobId(), text);
+                String current = records.get(record.jobId());
+                if (record.hasArtifact() || current == null || !hasArtifact(current)) {
+                    records.put(record.jobId(), text);
+                }
             }
             return Future.succeededFuture();
         }
@@ -84,7 +95,8 @@ public interface JobLedger {
 
         /**
          * Writes the record; a record without a result never replaces one with a result, which a worker on
-         * another node may have written while this node's news of the job was still on its way.
+         * another node may have written while this node's news of the job was still on its way. The check
+         * and the write are one compare-and-set on the map, retried when another node wrote in between.
          */
         @Override
         public Future<Void> put(JobRecord record) {
@@ -92,9 +104,17 @@ public interface JobLedger {
             if (record.hasArtifact()) {
                 return map.put(record.jobId(), text, retentionMillis);
             }
-            return map.get(record.jobId()).compose(current -> current != null
-                    && JobRecord.fromJson(new io.vertx.core.json.JsonObject(current)).hasArtifact()
-                    ? Future.succeededFuture() : map.put(record.jobId(), text, retentionMillis));
+            return putWithoutResult(record.jobId(), text, 8);
+        }
+
+        private Future<Void> putWithoutResult(String jobId, String text, int triesLeft) {
+            return map.putIfAbsent(jobId, text, retentionMillis).compose(previous -> {
+                if (previous == null || hasArtifact(previous)) {
+                    return Future.succeededFuture();
+                }
+                return map.replaceIfPresent(jobId, previous, text, retentionMillis).compose(replaced -> replaced || triesLeft <= 1
+                        ? Future.<Void>succeededFuture() : putWithoutResult(jobId, text, triesLeft - 1));
+            });
         }
     }
 }

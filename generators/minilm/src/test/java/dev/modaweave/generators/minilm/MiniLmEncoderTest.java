@@ -43,6 +43,32 @@ class MiniLmEncoderTest {
         }
     }
 
+    @Test
+    void the_quantized_model_agrees_with_the_full_one_on_which_captions_are_alike() {
+        List<String> texts = List.of(
+                "a dog runs across a grassy field",
+                "A dog is running across a field of grass.",
+                "a bowl of soup on a wooden table",
+                "rain falling on a tin roof at night",
+                "heavy rain drums on a metal roof in the dark",
+                "a man speaks over crowd noise in a stadium");
+        MiniLmEncoder q = MiniLmEncoder.quantized();
+
+        float[][] full = encoder.embed(texts);
+        float[][] small = q.embed(texts);
+
+        assertThat(q.name()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(encoder.name()).isEqualTo("all-minilm-l6-v2");
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(cosine(full[i], small[i])).as("same text, two models: %s", texts.get(i)).isGreaterThan(0.95);
+            for (int j = i + 1; j < texts.size(); j++) {
+                assertThat(cosine(small[i], small[j])).as("%s ~ %s", texts.get(i), texts.get(j))
+                        .isCloseTo(cosine(full[i], full[j]), org.assertj.core.data.Offset.offset(0.06));
+            }
+        }
+        assertThat(cosine(small[0], small[1])).isGreaterThan(cosine(small[0], small[2]) + 0.3);
+    }
+
     private static double cosine(float[] a, float[] b) {
         double dot = 0;
         for (int i = 0; i < a.length; i++) {
