@@ -58,6 +58,30 @@ final class LcmScheduler extends AlphaScheduler {
             }
 
             @Override
+            public HostStep hostStep(int index) {
+                int t = (int) plan[index];
+                int prev = index + 1 < plan.length ? (int) plan[index + 1] : t;
+                float alpha = training.alphasCumprod[t];
+                float alphaPrev = prev >= 0 ? training.alphasCumprod[prev] : finalAlphaCumprod;
+                float sqrtAlpha = (float) Math.sqrt(alpha);
+                float sqrtBeta = (float) Math.sqrt(1 - alpha);
+                double scaled = t * scaling;
+                float cSkip = (float) (0.25 / (scaled * scaled + 0.25));
+                float cOut = (float) (scaled / Math.sqrt(scaled * scaled + 0.25));
+                boolean last = index == plan.length - 1;
+                float onDenoised = (float) Math.sqrt(alphaPrev);
+                float onNoise = (float) Math.sqrt(1 - alphaPrev);
+                Update update = (o, x, z, next) -> {
+                    for (int k = 0; k < next.length; k++) {
+                        float predicted = clip.apply(TrainingSchedule.predictOriginal(prediction, o[k], x[k], sqrtAlpha, sqrtBeta));
+                        float denoised = predicted * cOut + x[k] * cSkip;
+                        next[k] = last ? denoised : denoised * onDenoised + z[k] * onNoise;
+                    }
+                };
+                return last ? HostStep.of(update) : HostStep.noisy(update);
+            }
+
+            @Override
             public NDArray addNoise(NDArray original, NDArray noise, int index) {
                 return training.addNoise(original, noise, (int) plan[index]);
             }
