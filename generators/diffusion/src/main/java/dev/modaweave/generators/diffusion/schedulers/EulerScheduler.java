@@ -137,7 +137,7 @@ final class EulerScheduler extends NamedScheduler {
                         next[k] = ancestral ? stepped + z[k] * up : stepped;
                     }
                 };
-                return ancestral ? HostStep.noisy(update) : HostStep.of(update);
+                return ancestral ? HostStep.withNoise(update) : HostStep.of(update);
             }
 
             @Override

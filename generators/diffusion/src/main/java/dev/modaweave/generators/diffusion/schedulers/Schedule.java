@@ -54,45 +54,27 @@ public interface Schedule {
         return null;
     }
 
-    /** An elementwise update of the latents on the host. */
-    interface HostStep {
-        /**
-         * Whether the update adds fresh standard-normal noise; the caller draws it from the run's
-         * {@link TorchRandom} in the order {@link #step} would (row-major over the stepped shape).
-         */
-        boolean noisy();
-
-        /** Writes the next sample: {@code next[k]} from {@code sample[k]}, {@code modelOutput[k]} and {@code noise[k]}. */
-        void apply(float[] modelOutput, float[] sample, float[] noise, float[] next);
-
+    /**
+     * An elementwise update of the latents on the host.
+     *
+     * @param noisy  whether the update adds fresh standard-normal noise; the caller draws it from the run's
+     *               {@link TorchRandom} in the order {@link #step} would (row-major over the stepped shape)
+     * @param update the arithmetic: {@code next[k]} from {@code sample[k]}, {@code modelOutput[k]}, {@code noise[k]}
+     */
+    record HostStep(boolean noisy, Update update) {
         /** A noiseless update. */
-        static HostStep of(Update update) {
-            return new HostStep() {
-                @Override
-                public boolean noisy() {
-                    return false;
-                }
-
-                @Override
-                public void apply(float[] modelOutput, float[] sample, float[] noise, float[] next) {
-                    update.apply(modelOutput, sample, noise, next);
-                }
-            };
+        public static HostStep of(Update update) {
+            return new HostStep(false, update);
         }
 
         /** An update that adds noise. */
-        static HostStep noisy(Update update) {
-            return new HostStep() {
-                @Override
-                public boolean noisy() {
-                    return true;
-                }
+        public static HostStep withNoise(Update update) {
+            return new HostStep(true, update);
+        }
 
-                @Override
-                public void apply(float[] modelOutput, float[] sample, float[] noise, float[] next) {
-                    update.apply(modelOutput, sample, noise, next);
-                }
-            };
+        /** Writes the next sample. */
+        public void apply(float[] modelOutput, float[] sample, float[] noise, float[] next) {
+            update.apply(modelOutput, sample, noise, next);
         }
     }
 
