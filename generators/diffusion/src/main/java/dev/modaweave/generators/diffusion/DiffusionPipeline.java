@@ -174,39 +174,18 @@ public final class DiffusionPipeline implements AutoCloseable {
                 latents = manager.create(random.normal(shape), new Shape(shape)).mul(plan.initNoiseSigma());
             }
             long loopStart = System.nanoTime();
-            long unetNanos = 0;
             int total = plan.size() - start;
             long[] stepNanos = new long[total];
             long[] unetStepNanos = new long[total];
-            for (int i = start; i < plan.size(); i++) {
-                long stepStart = System.nanoTime();
-                cancellation.throwIfCancelled();
-                try (NDManager step = manager.newSubManager()) {
-                    latents.tempAttach(step);
-                    NDArray input = cfg ? NDArrays.concat(new NDList(latents, latents)) : latents;
-                    input = plan.scaleModelInput(input, i);
-                    float[] t = new float[(int) input.getShape().get(0)];
-                    Arrays.fill(t, plan.timestep(i));
-                    NDArray timestep = step.create(t);
-                    long before = System.nanoTime();
-                    NDArray output = components.call("unet", step, input, timestep, context);
-                    unetStepNanos[i - start] = System.nanoTime() - before;
-                    unetNanos += unetStepNanos[i - start];
-                    if (cfg) {
-                        NDList halves = output.split(2);
-                        NDArray unconditional = halves.get(0);
-                        output = unconditional.add(halves.get(1).sub(unconditional).mul((float) guidance));
-                    }
-                    NDArray next = spec.kind() == PipelineKind.TEXT_TO_VIDEO
-                            ? videoStep(plan, output, i, latents, random)
-                            : plan.step(output, i, latents, random);
-                    next.attach(manager);
-                    latents = next;
-                }
-                stepNanos[i - start] = System.nanoTime() - stepStart;
-                int done = i - start + 1;
-                progress.progress(0.9 * done / total, "step " + done + "/" + total);
+            long unetNanos;
+            if (onHost(plan, start)) {
+                latents = hostLoop(plan, start, latents, context, cfg, (float) guidance, random, stepNanos, unetStepNanos,
+                        progress, cancellation, manager);
+            } else {
+                latents = tensorLoop(plan, start, latents, context, cfg, guidance, random, stepNanos, unetStepNanos,
+                        progress, cancellation, manager);
             }
+            unetNanos = Arrays.stream(unetStepNanos).sum();
             long loopNanos = System.nanoTime() - loopStart;
             cancellation.throwIfCancelled();
             NDArray decoded = decode(latents, request, manager);
@@ -214,6 +193,140 @@ public final class DiffusionPipeline implements AutoCloseable {
             return new DiffusionOutput(decoded.toFloatArray(), decoded.getShape().getShape(), latents.toFloatArray(),
                     latents.getShape().getShape(), new DiffusionOutput.Timings(total, loopNanos, unetNanos, stepNanos, unetStepNanos));
         }
+    }
+
+    /** Whether the loop runs on host arrays: on the CPU, when the schedule has an elementwise rule for every step. */
+    private boolean onHost(Schedule plan, int start) {
+        if (components.device().isGpu()) {
+            return false;
+        }
+        for (int i = start; i < plan.size(); i++) {
+            if (plan.hostStep(i) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The denoising loop on the CPU: the latents stay in one host array; each step creates the UNet's
+     * input once (both halves of the guidance batch written directly), copies its output back once, and
+     * does the guidance combine and the scheduler's update in one pass over the arrays. The arithmetic is
+     * the tensor loop's, element by element in the same float order.
+     */
+    private NDArray hostLoop(Schedule plan, int start, NDArray initial, NDArray context, boolean cfg, float guidance,
+                             TorchRandom random, long[] stepNanos, long[] unetStepNanos, ProgressListener progress,
+                             Cancellation cancellation, NDManager manager) {
+        long[] shape = initial.getShape().getShape();
+        float[] sample = initial.toFloatArray();
+        int n = sample.length;
+        float[] next = new float[n];
+        float[] guided = cfg ? new float[n] : null;
+        float[] input = new float[cfg ? 2 * n : n];
+        long[] inputShape = shape.clone();
+        inputShape[0] = shape[0] * (cfg ? 2 : 1);
+        Shape unetInput = new Shape(inputShape);
+        float[] t = new float[(int) inputShape[0]];
+        boolean video = spec.kind() == PipelineKind.TEXT_TO_VIDEO;
+        int total = plan.size() - start;
+        for (int i = start; i < plan.size(); i++) {
+            long stepStart = System.nanoTime();
+            cancellation.throwIfCancelled();
+            float divisor = plan.inputDivisor(i);
+            for (int k = 0; k < n; k++) {
+                input[k] = divisor == 1f ? sample[k] : sample[k] / divisor;
+            }
+            if (cfg) {
+                System.arraycopy(input, 0, input, n, n);
+            }
+            Arrays.fill(t, plan.timestep(i));
+            float[] output;
+            try (NDManager step = manager.newSubManager()) {
+                NDArray x = step.create(input, unetInput);
+                NDArray timestep = step.create(t);
+                long before = System.nanoTime();
+                NDArray out = components.call("unet", step, x, timestep, context);
+                unetStepNanos[i - start] = System.nanoTime() - before;
+                output = out.toFloatArray();
+            }
+            if (cfg) {
+                for (int k = 0; k < n; k++) {
+                    float unconditional = output[k];
+                    guided[k] = unconditional + (output[n + k] - unconditional) * guidance;
+                }
+                output = guided;
+            }
+            Schedule.HostStep update = plan.hostStep(i);
+            float[] noise = update.noisy() ? (video ? videoNoise(random, shape) : random.normal(shape)) : null;
+            update.apply(output, sample, noise, next);
+            float[] swap = sample;
+            sample = next;
+            next = swap;
+            stepNanos[i - start] = System.nanoTime() - stepStart;
+            int done = i - start + 1;
+            progress.progress(0.9 * done / total, "step " + done + "/" + total);
+        }
+        return manager.create(sample, new Shape(shape));
+    }
+
+    /**
+     * Fresh noise for video latents [B, C, F, h, w] in the order the tensor loop draws it (frames stepped
+     * as a batch [B*F, C, h, w]), laid out as the latents are.
+     */
+    private static float[] videoNoise(TorchRandom random, long[] s) {
+        int b = (int) s[0];
+        int c = (int) s[1];
+        int f = (int) s[2];
+        int plane = (int) (s[3] * s[4]);
+        float[] drawn = random.normal(s[0] * s[2], s[1], s[3], s[4]);
+        float[] out = new float[drawn.length];
+        for (int bi = 0; bi < b; bi++) {
+            for (int fi = 0; fi < f; fi++) {
+                for (int ci = 0; ci < c; ci++) {
+                    int from = ((bi * f + fi) * c + ci) * plane;
+                    int to = ((bi * c + ci) * f + fi) * plane;
+                    System.arraycopy(drawn, from, out, to, plane);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The denoising loop over tensors (GPU runs, or a schedule without a host rule). */
+    private NDArray tensorLoop(Schedule plan, int start, NDArray initial, NDArray context, boolean cfg, double guidance,
+                               TorchRandom random, long[] stepNanos, long[] unetStepNanos, ProgressListener progress,
+                               Cancellation cancellation, NDManager manager) {
+        NDArray latents = initial;
+        int total = plan.size() - start;
+        for (int i = start; i < plan.size(); i++) {
+            long stepStart = System.nanoTime();
+            cancellation.throwIfCancelled();
+            try (NDManager step = manager.newSubManager()) {
+                latents.tempAttach(step);
+                NDArray input = cfg ? NDArrays.concat(new NDList(latents, latents)) : latents;
+                input = plan.scaleModelInput(input, i);
+                float[] t = new float[(int) input.getShape().get(0)];
+                Arrays.fill(t, plan.timestep(i));
+                NDArray timestep = step.create(t);
+                long before = System.nanoTime();
+                NDArray output = components.call("unet", step, input, timestep, context);
+                unetStepNanos[i - start] = System.nanoTime() - before;
+                if (cfg) {
+                    NDList halves = output.split(2);
+                    NDArray unconditional = halves.get(0);
+                    output = unconditional.add(halves.get(1).sub(unconditional).mul((float) guidance));
+                }
+                NDArray next = spec.kind() == PipelineKind.TEXT_TO_VIDEO
+                        ? videoStep(plan, output, i, latents, random)
+                        : plan.step(output, i, latents, random);
+                next.attach(manager);
+                latents = next;
+            }
+            stepNanos[i - start] = System.nanoTime() - stepStart;
+            int done = i - start + 1;
+            progress.progress(0.9 * done / total, "step " + done + "/" + total);
+        }
+        return latents;
     }
 
     /** ModelScope steps the frames as a batch: [1, C, F, h, w] is stepped as [F, C, h, w] (the order ancestral noise fills). */

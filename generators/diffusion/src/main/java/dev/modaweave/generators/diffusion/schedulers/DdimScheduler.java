@@ -62,6 +62,40 @@ final class DdimScheduler extends AlphaScheduler {
             }
 
             @Override
+            public HostStep hostStep(int index) {
+                int t = (int) plan[index];
+                int prev = t - stride;
+                float alpha = training.alphasCumprod[t];
+                float alphaPrev = prev >= 0 ? training.alphasCumprod[prev] : finalAlphaCumprod;
+                float sqrtAlpha = (float) Math.sqrt(alpha);
+                float sqrtBeta = (float) Math.sqrt(1 - alpha);
+                float sqrtAlphaPrev = (float) Math.sqrt(alphaPrev);
+                float sqrtDirection = (float) Math.sqrt(1 - alphaPrev);
+                if (!clip.on() && prediction != PredictionType.SAMPLE) {
+                    float onSample = prediction == PredictionType.EPSILON ? sqrtAlphaPrev / sqrtAlpha
+                            : sqrtAlphaPrev * sqrtAlpha + sqrtDirection * sqrtBeta;
+                    float onOutput = prediction == PredictionType.EPSILON ? sqrtDirection - sqrtAlphaPrev * sqrtBeta / sqrtAlpha
+                            : sqrtDirection * sqrtAlpha - sqrtAlphaPrev * sqrtBeta;
+                    return HostStep.of((o, x, z, next) -> {
+                        for (int k = 0; k < next.length; k++) {
+                            next[k] = x[k] * onSample + o[k] * onOutput;
+                        }
+                    });
+                }
+                return HostStep.of((o, x, z, next) -> {
+                    for (int k = 0; k < next.length; k++) {
+                        float original = TrainingSchedule.predictOriginal(prediction, o[k], x[k], sqrtAlpha, sqrtBeta);
+                        float epsilon = switch (prediction) {
+                            case EPSILON -> o[k];
+                            case V_PREDICTION -> o[k] * sqrtAlpha + x[k] * sqrtBeta;
+                            case SAMPLE -> (x[k] - original * sqrtAlpha) / sqrtBeta;
+                        };
+                        next[k] = clip.apply(original) * sqrtAlphaPrev + epsilon * sqrtDirection;
+                    }
+                });
+            }
+
+            @Override
             public NDArray addNoise(NDArray original, NDArray noise, int index) {
                 return training.addNoise(original, noise, (int) plan[index]);
             }

@@ -105,6 +105,42 @@ final class EulerScheduler extends NamedScheduler {
             }
 
             @Override
+            public float inputDivisor(int index) {
+                float sigma = sigmas[index];
+                return (float) Math.sqrt(sigma * sigma + 1);
+            }
+
+            @Override
+            public HostStep hostStep(int index) {
+                float sigma = sigmas[index];
+                float to = sigmas[index + 1];
+                if (!ancestral && prediction == PredictionType.EPSILON) {
+                    float d = to - sigma;
+                    return HostStep.of((o, x, z, next) -> {
+                        for (int k = 0; k < next.length; k++) {
+                            next[k] = x[k] + o[k] * d;
+                        }
+                    });
+                }
+                float vOnOutput = -sigma / (float) Math.sqrt(sigma * sigma + 1);
+                float vDivisor = sigma * sigma + 1;
+                float up = ancestral ? (float) Math.sqrt(to * to * (sigma * sigma - to * to) / (sigma * sigma)) : 0f;
+                float move = ancestral ? (float) Math.sqrt(to * to - up * up) - sigma : to - sigma;
+                Update update = (o, x, z, next) -> {
+                    for (int k = 0; k < next.length; k++) {
+                        float original = switch (prediction) {
+                            case EPSILON -> x[k] - o[k] * sigma;
+                            case V_PREDICTION -> o[k] * vOnOutput + x[k] / vDivisor;
+                            case SAMPLE -> o[k];
+                        };
+                        float stepped = x[k] + (x[k] - original) / sigma * move;
+                        next[k] = ancestral ? stepped + z[k] * up : stepped;
+                    }
+                };
+                return ancestral ? HostStep.withNoise(update) : HostStep.of(update);
+            }
+
+            @Override
             public NDArray addNoise(NDArray original, NDArray noise, int index) {
                 return original.add(noise.mul(sigmas[index]));
             }

@@ -35,26 +35,49 @@ final class LcmScheduler extends AlphaScheduler {
         }
         double scaling = config.number("timestep_scaling", 10.0);
         return new PlannedSchedule(timesteps) {
-            @Override
-            public NDArray step(NDArray modelOutput, int index, NDArray sample, TorchRandom random) {
+            /** The coefficients of step {@code index}: the consistency boundary and the re-noising. */
+            private float[] coefficients(int index) {
                 int t = (int) plan[index];
                 int prev = index + 1 < plan.length ? (int) plan[index + 1] : t;
                 float alpha = training.alphasCumprod[t];
                 float alphaPrev = prev >= 0 ? training.alphasCumprod[prev] : finalAlphaCumprod;
-                float sqrtAlpha = (float) Math.sqrt(alpha);
-                float sqrtBeta = (float) Math.sqrt(1 - alpha);
                 double scaled = t * scaling;
-                double cSkip = 0.25 / (scaled * scaled + 0.25);
-                double cOut = scaled / Math.sqrt(scaled * scaled + 0.25);
-                NDArray predicted = clip.apply(
-                        TrainingSchedule.predictOriginal(prediction, modelOutput, sample, sqrtAlpha, sqrtBeta));
-                NDArray denoised = predicted.mul((float) cOut).add(sample.mul((float) cSkip));
+                return new float[]{(float) Math.sqrt(alpha), (float) Math.sqrt(1 - alpha),
+                        (float) (0.25 / (scaled * scaled + 0.25)), (float) (scaled / Math.sqrt(scaled * scaled + 0.25)),
+                        (float) Math.sqrt(alphaPrev), (float) Math.sqrt(1 - alphaPrev)};
+            }
+
+            @Override
+            public NDArray step(NDArray modelOutput, int index, NDArray sample, TorchRandom random) {
+                float[] c = coefficients(index);
+                NDArray predicted = clip.apply(TrainingSchedule.predictOriginal(prediction, modelOutput, sample, c[0], c[1]));
+                NDArray denoised = predicted.mul(c[3]).add(sample.mul(c[2]));
                 if (index == plan.length - 1) {
                     return denoised;
                 }
                 Objects.requireNonNull(random, "LCM needs a noise source between steps");
                 NDArray noise = freshNoise(random, modelOutput, sample);
-                return denoised.mul((float) Math.sqrt(alphaPrev)).add(noise.mul((float) Math.sqrt(1 - alphaPrev)));
+                return denoised.mul(c[4]).add(noise.mul(c[5]));
+            }
+
+            @Override
+            public HostStep hostStep(int index) {
+                float[] c = coefficients(index);
+                float sqrtAlpha = c[0];
+                float sqrtBeta = c[1];
+                float cSkip = c[2];
+                float cOut = c[3];
+                float onDenoised = c[4];
+                float onNoise = c[5];
+                boolean last = index == plan.length - 1;
+                Update update = (o, x, z, next) -> {
+                    for (int k = 0; k < next.length; k++) {
+                        float predicted = clip.apply(TrainingSchedule.predictOriginal(prediction, o[k], x[k], sqrtAlpha, sqrtBeta));
+                        float denoised = predicted * cOut + x[k] * cSkip;
+                        next[k] = last ? denoised : denoised * onDenoised + z[k] * onNoise;
+                    }
+                };
+                return last ? HostStep.of(update) : HostStep.withNoise(update);
             }
 
             @Override

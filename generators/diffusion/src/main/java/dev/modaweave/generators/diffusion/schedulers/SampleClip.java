@@ -20,4 +20,9 @@ record SampleClip(boolean on, float range) {
     NDArray apply(NDArray original) {
         return on ? original.clip(-range, range) : original;
     }
+
+    /** One element clipped when clipping is on. */
+    float apply(float original) {
+        return on ? Math.max(-range, Math.min(range, original)) : original;
+    }
 }

@@ -38,6 +38,52 @@ public interface Schedule {
      */
     NDArray step(NDArray modelOutput, int index, NDArray sample, TorchRandom random);
 
+    /**
+     * The factor {@link #scaleModelInput} divides the sample by at step {@code index} (1 when it does not scale).
+     */
+    default float inputDivisor(int index) {
+        return 1f;
+    }
+
+    /**
+     * Step {@code index} as an elementwise rule over host arrays, the same arithmetic as {@link #step} in
+     * the same float order: runs on the CPU take it, one pass over the latents instead of a chain of
+     * tensor operations, each a native call. {@code null} when the schedule has none.
+     */
+    default HostStep hostStep(int index) {
+        return null;
+    }
+
+    /**
+     * An elementwise update of the latents on the host.
+     *
+     * @param noisy  whether the update adds fresh standard-normal noise; the caller draws it from the run's
+     *               {@link TorchRandom} in the order {@link #step} would (row-major over the stepped shape)
+     * @param update the arithmetic: {@code next[k]} from {@code sample[k]}, {@code modelOutput[k]}, {@code noise[k]}
+     */
+    record HostStep(boolean noisy, Update update) {
+        /** A noiseless update. */
+        public static HostStep of(Update update) {
+            return new HostStep(false, update);
+        }
+
+        /** An update that adds noise. */
+        public static HostStep withNoise(Update update) {
+            return new HostStep(true, update);
+        }
+
+        /** Writes the next sample. */
+        public void apply(float[] modelOutput, float[] sample, float[] noise, float[] next) {
+            update.apply(modelOutput, sample, noise, next);
+        }
+    }
+
+    /** The arithmetic of a {@link HostStep}. */
+    @FunctionalInterface
+    interface Update {
+        void apply(float[] modelOutput, float[] sample, float[] noise, float[] next);
+    }
+
     /** The clean {@code original} noised to the level of step {@code index} (image editing starts there). */
     NDArray addNoise(NDArray original, NDArray noise, int index);
 }

@@ -131,6 +131,15 @@ final class TrainingSchedule {
         };
     }
 
+    /** {@link #predictOriginal} of one element, in the same float order. */
+    static float predictOriginal(PredictionType prediction, float modelOutput, float sample, float sqrtAlpha, float sqrtBeta) {
+        return switch (prediction) {
+            case EPSILON -> (sample - modelOutput * sqrtBeta) / sqrtAlpha;
+            case V_PREDICTION -> sample * sqrtAlpha - modelOutput * sqrtBeta;
+            case SAMPLE -> modelOutput;
+        };
+    }
+
     /** Rejects {@code thresholding: true}, which {@code scheduler} does not implement. */
     static void rejectThresholding(SchedulerConfig config, String scheduler) {
         if (config.flag("thresholding", false)) {
