@@ -48,7 +48,7 @@ public final class TemplateBank {
                     "generation/text-to-speech", "generation/music", "generation/styled-image", "generation/media-questions"),
             RecordKind.REASONING, List.of("reasoning/image-then-edit", "reasoning/image-then-narration",
                     "reasoning/video-then-narration", "reasoning/image-and-sound", "reasoning/upload-edit",
-                    "reasoning/three-calls", "reasoning/two-sentences", "reasoning/follow-ups",
+                    "reasoning/three-calls", "reasoning/two-sentences", "reasoning/follow-ups", "reasoning/combined",
                     "reasoning/no-call-chat", "reasoning/no-call-text", "reasoning/no-call-questions"));
 
     private static final List<String> OTHER_SETS = List.of(
@@ -60,6 +60,7 @@ public final class TemplateBank {
             "reasoning/replies-image-then-edit", "reasoning/replies-image-then-narration",
             "reasoning/replies-video-then-narration", "reasoning/replies-image-and-sound", "reasoning/replies-upload-edit",
             "reasoning/replies-three-calls", "reasoning/replies-two-sentences", "reasoning/replies-follow-ups",
+            "reasoning/combined-items", "reasoning/combined-next", "reasoning/replies-combined",
             "reasoning/edits");
 
     /** Sets whose lines are {@code user || assistant} pairs. */

@@ -118,4 +118,32 @@ class DatasetBuilderTest {
         JsonNode summary = Json.parse(Files.readString(out.resolve("build.json")));
         assertThat(summary.path("dedup").path("captionsRead").asInt()).isEqualTo(90);
     }
+
+    @Test
+    void combined_requests_ask_for_two_or_three_calls_of_the_tasks_their_variant_names_in_the_words_of_their_calls()
+            throws IOException {
+        DatasetBuilder.builder().captions(List.of(TestData.captionsDir())).outDir(out).seed(11).size(2000)
+                .embedder(HashingEmbedder::new).build().build();
+        List<DatasetRecord> combined = records(out).stream().filter(r -> r.variant().startsWith("combined-")).toList();
+
+        assertThat(combined).hasSizeGreaterThan(20);
+        Map<String, String> tasks = Map.of("image", "text-to-image", "video", "text-to-video", "audio", "text-to-audio",
+                "speech", "text-to-speech");
+        for (DatasetRecord r : combined) {
+            List<String> named = List.of(r.variant().substring("combined-".length()).split("-"));
+            assertThat(named).hasSizeBetween(2, 3);
+            assertThat(r.calls()).extracting(c -> c.task()).containsExactlyElementsOf(named.stream().map(tasks::get).toList());
+            String user = r.messages().get(0).content();
+            for (var call : r.calls()) {
+                String words = call.task().equals("text-to-speech") ? call.args().get("text").asText() : call.args().get("prompt").asText();
+                String[] split = words.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9' ]", " ").trim().split("\\s+");
+                List<String> content = java.util.Arrays.stream(split).filter(w -> w.length() >= 4).toList();
+                long found = content.stream().filter(w -> user.toLowerCase(java.util.Locale.ROOT).contains(w)).count();
+                assertThat(found).as("%s: the words of %s in %s", r.id(), words, user).isGreaterThanOrEqualTo(content.size() / 2);
+            }
+            assertThat(user).as(r.id()).doesNotContain(".\".").doesNotContain("{");
+            assertThat(r.calls()).extracting(c -> c.id()).doesNotHaveDuplicates();
+        }
+        assertThat(combined).extracting(DatasetRecord::variant).anySatisfy(v -> assertThat(v.split("-")).hasSize(4));
+    }
 }

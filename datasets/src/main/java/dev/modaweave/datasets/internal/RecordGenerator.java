@@ -155,6 +155,7 @@ public final class RecordGenerator {
         m.put("upload-edit", 0.02);
         m.put("three-calls", 0.015);
         m.put("two-sentences", 0.025);
+        m.put("combined", 0.05);
         m.put("follow-up", 0.03);
         m.put("no-call-chat", 0.12);
         m.put("no-call-question", 0.10);
@@ -259,6 +260,7 @@ public final class RecordGenerator {
             case "upload-edit" -> uploadEdit(id, split, caption(split, c, Modality.IMAGE));
             case "three-calls" -> threeCalls(id, split, caption(split, c, Modality.IMAGE), caption(split, -1, Modality.AUDIO));
             case "two-sentences" -> twoSentences(id, split, c);
+            case "combined" -> combined(id, split, c);
             case "follow-up" -> followUp(id, split, caption(split, c, Modality.IMAGE));
             case "no-call-chat" -> pair(id, split, "reasoning/no-call-chat", "no-call-chat");
             case "no-call-question" -> pair(id, split, "reasoning/no-call-questions", "no-call-question");
@@ -595,6 +597,92 @@ public final class RecordGenerator {
         List<Integer> used = second < 0 ? List.of(first) : List.of(first, second);
         return record(id, RecordKind.REASONING, "two-sentences", split, used, List.of(),
                 List.of(Renderer.fill(user.text(), v), Renderer.fillReply(reply.text(), v, calls)), calls, user);
+    }
+
+    private static final String[] COMBINED_TASKS = {"image", "video", "audio", "speech"};
+
+    /**
+     * Two or three independent calls of any tasks (the same task twice included) in one message: each
+     * thing asked for is a phrase of {@code reasoning/combined-items} ("a photo of …", "the sound of …", "a
+     * voice saying "…""), joined in a list ("A and B", "A, B, and C", "A plus B") inside a frame of
+     * {@code reasoning/combined}, or asked for in sentences of their own ("Make A. Also, B."). Tags:
+     * the tasks in order, e.g. {@code combined-image-audio-speech}.
+     */
+    private DatasetRecord combined(String id, Split split, int c) {
+        int count = random.nextInt(10) < 7 ? 2 : 3;
+        List<String> phrases = new ArrayList<>();
+        List<MetaResponse> calls = new ArrayList<>();
+        List<Integer> used = new ArrayList<>();
+        Map<String, Integer> perTask = new HashMap<>();
+        StringBuilder tasks = new StringBuilder();
+        for (int k = 0; k < count; k++) {
+            String kind = COMBINED_TASKS[random.nextInt(COMBINED_TASKS.length)];
+            tasks.append('-').append(kind);
+            Map<String, String> v;
+            MetaResponse call;
+            if (kind.equals("speech")) {
+                Template line = pick("generation/speech-lines", split, t -> true);
+                if (line == null) {
+                    return null;
+                }
+                v = new HashMap<>();
+                v.put("line", line.text());
+                call = speech(callId(Tasks.TEXT_TO_SPEECH, perTask.merge(kind, 1, Integer::sum)), line.text(), null);
+            } else {
+                Modality modality = Modality.fromWireName(kind);
+                int caption = caption(split, k == 0 ? c : -1, modality);
+                if (caption < 0 || nounPhrases[caption] == null || used.contains(caption)) {
+                    return null;
+                }
+                String task = switch (kind) {
+                    case "image" -> Tasks.TEXT_TO_IMAGE;
+                    case "video" -> Tasks.TEXT_TO_VIDEO;
+                    default -> Tasks.TEXT_TO_AUDIO;
+                };
+                v = values(caption, -1);
+                call = prompt(callId(task, perTask.merge(kind, 1, Integer::sum)), task, promptOf(caption));
+                used.add(caption);
+            }
+            Template item = pick("reasoning/combined-items", split, t -> t.fits(kind));
+            if (item == null) {
+                return null;
+            }
+            phrases.add(Renderer.fill(item.text(), v));
+            calls.add(call);
+        }
+        Template frame = pick("reasoning/combined", split, t -> true);
+        Template reply = pick("reasoning/replies-combined", split, t -> t.fits(String.valueOf(count)));
+        if (frame == null || reply == null) {
+            return null;
+        }
+        String user;
+        if (random.nextInt(10) < 3) {
+            StringBuilder text = new StringBuilder(Renderer.fill(frame.text(), Map.of("items", phrases.get(0))));
+            for (int k = 1; k < count; k++) {
+                Template next = pick("reasoning/combined-next", split, t -> true);
+                if (next == null) {
+                    return null;
+                }
+                text.append(' ').append(Renderer.fill(next.text(), Map.of("item", phrases.get(k))));
+            }
+            user = text.toString();
+        } else {
+            user = Renderer.fill(frame.text(), Map.of("items", joined(phrases)));
+        }
+        // a quoted line brings its own stop: "… the west this afternoon." rather than "… afternoon.".
+        user = user.replace(".\".", ".\"").replace("!\".", "!\"").replace("?\".", "?\"");
+        return record(id, RecordKind.REASONING, "combined" + tasks, split, used, List.of(),
+                List.of(user, Renderer.fillReply(reply.text(), Map.of(), calls)), calls, frame);
+    }
+
+    /** Phrases joined as a list, in one of several ways. */
+    private String joined(List<String> phrases) {
+        if (phrases.size() == 2) {
+            String[] joiners = {" and ", ", and ", " plus ", " as well as ", " along with ", ", and also ", " and then "};
+            return phrases.get(0) + joiners[random.nextInt(joiners.length)] + phrases.get(1);
+        }
+        String[] lasts = {" and ", ", and ", ", plus ", ", and finally "};
+        return phrases.get(0) + ", " + phrases.get(1) + lasts[random.nextInt(lasts.length)] + phrases.get(2);
     }
 
     /**
